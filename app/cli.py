@@ -1,0 +1,58 @@
+"""``carecall``: the desktop program and its command-line tools."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from app.commands import COMMAND_MODULES
+
+
+class CliError(Exception):
+    """A message for the person at the terminal; exit code 2 (1 for runtime failures)."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="settings file (TOML) for this workstation")
+    common.add_argument("--database", metavar="URL", help="database URL (default: SQLite in the user data dir)")
+    parser = argparse.ArgumentParser(
+        prog="carecall", parents=[common],
+        description="CareCall: the caller card, scripts and call review for a clinic's front desk.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for mod in COMMAND_MODULES:
+        importlib.import_module(mod).register(sub, common)
+    return parser
+
+
+def load_settings_from(args):
+    from app.settings import SettingsError, load_settings
+
+    try:
+        return load_settings(getattr(args, "config", None))
+    except SettingsError as e:
+        raise CliError(str(e)) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
+    try:
+        return int(args.func(args) or 0)
+    except CliError as e:
+        print(f"carecall: {e}", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

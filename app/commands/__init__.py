@@ -1,0 +1,11 @@
+"""Subcommands of ``carecall``. Each module has ``register(subparsers, common)``.
+
+Add a module to COMMAND_MODULES to add commands; keep each area's commands in its own module.
+"""
+
+COMMAND_MODULES = [
+    "app.commands.gui",
+    "app.commands.card",
+    "app.commands.demo",
+    "app.commands.secret",
+]

@@ -1,0 +1,68 @@
+"""The non-UI composition: settings -> engine -> services. The UI's root builds on this."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.card import CardService
+from app.settings import Settings
+from db.session import DatabaseError, make_engine, session_factory, upgrade
+
+log = logging.getLogger("carecall.context")
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    cards: CardService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def database_url(settings: Settings, override: str | None = None) -> str:
+    return override or settings.database.resolved_url()
+
+
+def open_context(settings: Settings, url: str | None = None, migrate: bool = True) -> AppContext:
+    url = database_url(settings, url)
+    password = None
+    try:
+        u = make_url(url)
+    except Exception:
+        raise DatabaseError(f"{url!r} is not a database URL") from None
+    if u.get_backend_name() == "postgresql" and not u.password and u.username:
+        from app.secrets import SecretStoreUnavailable, database_secret_name, get_secret
+
+        try:
+            password = get_secret(database_secret_name(url))
+        except SecretStoreUnavailable:
+            log.info("no keyring: connecting to %s without a stored password", u.host)
+    engine = make_engine(url, password=password)
+    try:
+        if migrate:
+            upgrade(engine)
+    except Exception as e:
+        engine.dispose()
+        raise DatabaseError(f"cannot open the database {u.render_as_string(hide_password=True)}: {e}") from e
+    sessions = session_factory(engine)
+    cards = CardService(sessions, settings.phone.default_region, settings.bonus.redemption_cap_percent)
+    return AppContext(settings, engine, sessions, cards)
+
+
+def is_empty(engine: Engine) -> bool:
+    from sqlalchemy import func, select
+
+    from db.models import Patient
+
+    if not inspect(engine).has_table("patients"):
+        return True
+    with engine.connect() as c:
+        return c.execute(select(func.count()).select_from(Patient)).scalar_one() == 0

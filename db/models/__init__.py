@@ -1,0 +1,37 @@
+"""All models; importing this module registers every table on ``Base.metadata``."""
+
+from db.base import Base
+from db.models.core import (
+    Appointment,
+    BonusEntry,
+    Call,
+    Complaint,
+    Doctor,
+    Family,
+    Patient,
+    PatientPhone,
+    PlanStage,
+    Service,
+    TreatmentPlan,
+    User,
+    Visit,
+    VisitService,
+)
+
+__all__ = [
+    "Base",
+    "Appointment",
+    "BonusEntry",
+    "Call",
+    "Complaint",
+    "Doctor",
+    "Family",
+    "Patient",
+    "PatientPhone",
+    "PlanStage",
+    "Service",
+    "TreatmentPlan",
+    "User",
+    "Visit",
+    "VisitService",
+]

@@ -1,0 +1,114 @@
+"""Engines, sessions and migrations for SQLite (embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("carecall.db")
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened or used; the message is for a person."""
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str, password: str | None = None, **kw) -> Engine:
+    """Create an engine. ``password`` (from the keyring) is added to a server URL."""
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"{url!r} is not a database URL (e.g. sqlite:///path or postgresql://host/db)") from None
+    if u.drivername == "postgresql":
+        u = u.set(drivername="postgresql+psycopg")
+    if password and not u.password:
+        u = u.set(password=password)
+    if u.get_backend_name() == "sqlite":
+        if u.database and u.database != ":memory:":
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(u, **kw)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin, so BEGIN IMMEDIATE works.
+        @event.listens_for(engine, "connect")
+        def _no_pysqlite_tx(dbapi_conn, _rec):
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            immediate = conn.get_execution_options().get("sqlite_immediate", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    if u.get_backend_name() == "postgresql":
+        kw.setdefault("pool_pre_ping", True)
+        return create_engine(u, **kw)
+    raise DatabaseError(f"unsupported database {u.get_backend_name()!r}: use SQLite or PostgreSQL")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session in a write transaction that commits on success and rolls back on error.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE, taking the write lock at once, so
+    concurrent writers (another process claiming a job, say) queue instead of failing half-way.
+    """
+    with factory() as s:
+        if s.get_bind().dialect.name == "sqlite":
+            s.connection(execution_options={"sqlite_immediate": True})
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+
+
+# --- migrations -------------------------------------------------------------------------
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    mig = resources.files("db") / "migrations"
+    cfg = Config()
+    cfg.set_main_option("script_location", str(mig))
+    cfg.set_main_option("path_separator", "os")
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision (all branches)."""
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "heads")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    script = ScriptDirectory.from_config(alembic_config())
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current == set(script.get_heads())
