@@ -1,13 +1,15 @@
 """Hooks that add later parts' data (situations, scripts...) to ``carecall card`` output.
 
-Each enricher is ``fn(ctx, out, today)`` and edits ``out`` in place.
+Each module in ENRICHER_MODULES has ``enrich(ctx, out, today)`` and edits ``out`` in place.
 """
 
 from __future__ import annotations
 
-ENRICHERS: list = []
+import importlib
+
+ENRICHER_MODULES: list[str] = []
 
 
 def enrich(ctx, out: dict, today) -> None:
-    for fn in ENRICHERS:
-        fn(ctx, out, today)
+    for name in ENRICHER_MODULES:
+        importlib.import_module(name).enrich(ctx, out, today)

@@ -90,13 +90,54 @@ class LoggingSettings(_Section):
         return Path(self.directory) if self.directory else log_dir()
 
 
+class ScriptSettings(_Section):
+    """Situations, scripts and call lists (issue 3)."""
+
+    language: Literal["ru", "en"] = "ru"
+
+
+class AudioSettings(_Section):
+    """Recording (issue 4)."""
+
+    admin_device: str = ""  # sounddevice input name for the administrator's microphone
+    caller_device: str = ""  # loopback / line-in carrying the caller
+    samplerate: int = 8000
+    storage_dir: str = ""  # empty: <data dir>/recordings; a shared folder for many workstations
+
+
+class AsrSettings(_Section):
+    """Offline transcription (issue 4)."""
+
+    engine: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
+    model_path: str = ""  # empty: the bundled multilingual base model
+    compute_type: str = "int8"
+    threads: int = Field(default=2, ge=1, le=64)
+    language: Literal["auto", "ru", "en"] = "auto"
+
+
+class TelephonySettings(_Section):
+    """Softphone, PBX events, webhook (issue 5)."""
+
+    source: Literal["none", "softphone", "ami", "webhook"] = "none"
+
+
+class ReviewSettings(_Section):
+    """Review, roles, retention (issue 6)."""
+
+    retention_days: int = Field(default=365 * 3, ge=1)
+
+
 class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     phone: PhoneSettings = PhoneSettings()
     ui: UiSettings = UiSettings()
     bonus: BonusSettings = BonusSettings()
     logging: LoggingSettings = LoggingSettings()
-    # Free-form per-area sections added by later parts are declared here as they land.
+    scripts: ScriptSettings = ScriptSettings()
+    audio: AudioSettings = AudioSettings()
+    asr: AsrSettings = AsrSettings()
+    telephony: TelephonySettings = TelephonySettings()
+    review: ReviewSettings = ReviewSettings()
 
     def ipc_path(self) -> str:
         if self.ui.ipc_name:
