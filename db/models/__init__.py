@@ -17,6 +17,7 @@ from db.models.core import (
     Visit,
     VisitService,
 )
+from db.models.recording import Recording
 
 __all__ = [
     "Base",
@@ -27,6 +28,7 @@ __all__ = [
     "Doctor",
     "Family",
     "Patient",
+    "Recording",
     "PatientPhone",
     "PlanStage",
     "Service",
