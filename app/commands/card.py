@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from datetime import date
@@ -15,14 +16,9 @@ def register(sub, common) -> None:
     g.add_argument("--phone", metavar="NUMBER", help="caller number in any spelling (sip:, tel:, 8..., +7...)")
     g.add_argument("--patient", metavar="ID", type=int, help="patient id")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--today", metavar="YYYY-MM-DD", help=argparse_hidden())
+    # for reproducible output in tests and support cases: the card as it looked on that day
+    p.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
-
-
-def argparse_hidden():
-    import argparse
-
-    return argparse.SUPPRESS
 
 
 def run(args) -> int:
