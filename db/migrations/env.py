@@ -18,8 +18,10 @@ def run_migrations_offline() -> None:
 
 
 def _run(connection) -> None:
+    unmanaged = target_metadata.info.get("unmanaged", set())  # one-backend objects (FTS5, GIN)
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True,
+                      include_name=lambda name, type_, parent: name not in unmanaged)
     with context.begin_transaction():
         context.run_migrations()
 

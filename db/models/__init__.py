@@ -18,6 +18,14 @@ from db.models.core import (
     VisitService,
 )
 from db.models.recording import Recording
+from db.models.transcription import TranscriptionJob, TranscriptSegment
+from db.models.scripts import CallList, CallListAttempt, CallListEntry, ScriptVersion
+from db.models.review import (  # noqa: F401  (review and training, issue 6)
+    AuditEntry,
+    CallTag,
+    Playlist,
+    ReviewTag,
+)
 
 __all__ = [
     "Base",
@@ -29,6 +37,12 @@ __all__ = [
     "Family",
     "Patient",
     "Recording",
+    "TranscriptionJob",
+    "TranscriptSegment",
+    "CallList",
+    "CallListAttempt",
+    "CallListEntry",
+    "ScriptVersion",
     "PatientPhone",
     "PlanStage",
     "Service",
