@@ -78,6 +78,21 @@ class BonusSettings(_Section):
     second_visit_accrual: int = Field(default=500, ge=0)
     six_month_accrual: int = Field(default=1000, ge=0)
     compensation_percent: int = Field(default=10, ge=0, le=100)
+    # --- issue 3: programme rules (see docs/scripts_bonus_lists.md) ---
+    six_month_after_days: int = Field(default=182, ge=1)  # the "six months later" accrual
+    # Cumulative discount. Thresholds count money paid in units of discount_unit_roubles:
+    # with unit 1000, "2% after 100, +1% per further 100, capped at 10%" = 2% from 100 000 RUB.
+    discount_unit_roubles: int = Field(default=1000, ge=1)
+    discount_start_units: int = Field(default=100, ge=0)
+    discount_start_percent: int = Field(default=2, ge=0, le=100)
+    discount_step_units: int = Field(default=100, ge=1)
+    discount_step_percent: int = Field(default=1, ge=0, le=100)
+    discount_max_percent: int = Field(default=10, ge=0, le=100)
+    free_every_nth_service: int = Field(default=5, ge=0)  # 0 = off
+    # Programme measurement thresholds, % of accrued patients who used bonuses in the period.
+    measure_not_working_percent: int = Field(default=20, ge=0, le=100)
+    measure_good_percent: int = Field(default=30, ge=0, le=100)
+    measure_target_percent: int = Field(default=50, ge=0, le=100)
 
 
 class LoggingSettings(_Section):
@@ -94,6 +109,25 @@ class ScriptSettings(_Section):
     """Situations, scripts and call lists (issue 3)."""
 
     language: Literal["ru", "en"] = "ru"
+    clinic_name: str = "клиника"
+    # return: consultation without treatment -> call the next day; still listed for this many days
+    return_window_days: int = Field(default=7, ge=1)
+    lapse_days: int = Field(default=365, ge=30)  # no visit for this long -> "return"
+    # prevention: months until a check-up when the service itself has no recall_months
+    recall_months_by_specialty: dict[str, int] = {}
+    recall_months_default: int = Field(default=6, ge=1)
+    recall_lead_days: int = Field(default=14, ge=0)  # invite this many days before it is due
+    stage_lead_days: int = Field(default=7, ge=0)  # continued treatment: stage due within N days
+    plan_stale_days: int = Field(default=30, ge=1)  # undated due stage of a plan this old
+    follow_up_days: int = Field(default=1, ge=0)  # today's or yesterday's visit
+    confirm_days_before: int = Field(default=2, ge=0)
+    remind_hours_before: int = Field(default=2, ge=0)
+    birthday_days: int = Field(default=7, ge=0)
+    referral_days: int = Field(default=30, ge=1)
+    claim_timeout_minutes: int = Field(default=30, ge=1)
+    # per call list (situation code) overrides of app.call_lists.DEFAULT_RULES
+    lists: dict[str, dict[str, int | bool | str]] = {}
+
 
 
 class AudioSettings(_Section):

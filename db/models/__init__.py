@@ -18,6 +18,7 @@ from db.models.core import (
     VisitService,
 )
 from db.models.recording import Recording
+from db.models.scripts import CallList, CallListAttempt, CallListEntry, ScriptVersion
 from db.models.transcription import TranscriptionJob, TranscriptSegment
 from db.models.scripts import CallList, CallListAttempt, CallListEntry, ScriptVersion
 from db.models.review import (  # noqa: F401  (review and training, issue 6)
@@ -37,6 +38,10 @@ __all__ = [
     "Family",
     "Patient",
     "Recording",
+    "CallList",
+    "CallListAttempt",
+    "CallListEntry",
+    "ScriptVersion",
     "TranscriptionJob",
     "TranscriptSegment",
     "CallList",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -244,6 +245,9 @@ class Call(Base):
     disposition_note: Mapped[str] = mapped_column(Text, default="")
     situation: Mapped[str | None] = mapped_column(String(32))
     interrupted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # issue 3 (migration 0002): which script version was shown, and the ticked checklist
+    script_version_id: Mapped[int | None] = mapped_column(ForeignKey("script_versions.id"))  # versions are never deleted
+    checklist: Mapped[dict | None] = mapped_column(JSON)  # {"care_question": true, ...}
     __table_args__ = (
         Index("ix_calls_ring_at", "ring_at"),
         Index("ix_calls_patient_id", "patient_id"),
