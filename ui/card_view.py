@@ -1,0 +1,338 @@
+"""The caller card: who is calling, what to be careful about, and why the clinic cares.
+
+Read top to bottom in a hurry: alerts (red/amber), the name, age and sex, then contacts,
+consents and bonuses on the left, the next appointment and treatment plans on the right,
+and the visit history below.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.card import Card, PlanInfo
+from ui import labels
+
+
+def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
+    lab = QLabel(text)
+    if name:
+        lab.setObjectName(name)
+    lab.setWordWrap(wrap)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return lab
+
+
+def _clear(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        w = item.widget()
+        if w is not None:
+            w.hide()
+            w.deleteLater()
+        elif item.layout() is not None:
+            _clear(item.layout())
+
+
+class _Section(QFrame):
+    def __init__(self, title: str, name: str):
+        super().__init__()
+        self.setObjectName(name)
+        self.setProperty("section", True)
+        self.title = QLabel(title)
+        self.title.setObjectName("section_title")
+        self.body = QVBoxLayout()
+        self.body.setSpacing(4)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 10)
+        lay.addWidget(self.title)
+        lay.addLayout(self.body)
+
+
+class CardView(QScrollArea):
+    """Shows one :class:`app.card.Card`. Emits ``patient_requested(id)`` for a family member."""
+
+    patient_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card_view")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.card: Card | None = None
+        root = QWidget()
+        root.setObjectName("card")
+        self.setWidget(root)
+        outer = QVBoxLayout(root)
+        outer.setContentsMargins(16, 12, 16, 16)
+        outer.setSpacing(10)
+
+        self.alerts_box = QVBoxLayout()
+        self.alerts_box.setSpacing(4)
+        outer.addLayout(self.alerts_box)
+        self.alert_labels: list[QLabel] = []
+
+        self.name_label = _label(name="card_name")
+        self.facts_label = _label(name="card_facts")
+        outer.addWidget(self.name_label)
+        outer.addWidget(self.facts_label)
+
+        cols = QHBoxLayout()
+        cols.setSpacing(12)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        outer.addLayout(cols)
+
+        # left: contact, bonus, family
+        self.contact = _Section(self.tr("Contact"), "contact_section")
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(6)
+        self.phones_label = _label(name="phones")
+        self.channel_label = _label(name="channel")
+        self.consents_label = _label(name="consents")
+        self.comments_label = _label(name="comments")
+        self._field_names: list[QLabel] = []
+        for row, (title, widget) in enumerate([
+            (self.tr("Phones"), self.phones_label),
+            (self.tr("Prefers"), self.channel_label),
+            (self.tr("Consents"), self.consents_label),
+            (self.tr("Comments"), self.comments_label),
+        ]):
+            name = QLabel(title)
+            name.setObjectName("field_name")
+            name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            self._field_names.append(name)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(widget, row, 1)
+        grid.setColumnStretch(1, 1)
+        self.contact.body.addLayout(grid)
+        left.addWidget(self.contact)
+
+        self.bonus = _Section(self.tr("Bonus points"), "bonus_section")
+        self.bonus_balance = _label(name="bonus_balance")
+        self.bonus_expiry = _label(name="bonus_expiry")
+        self.bonus_cap = _label(name="bonus_cap")
+        for w in (self.bonus_balance, self.bonus_expiry, self.bonus_cap):
+            self.bonus.body.addWidget(w)
+        left.addWidget(self.bonus)
+
+        self.family = _Section(self.tr("Family"), "family_section")
+        self.family_buttons: list[QPushButton] = []
+        left.addWidget(self.family)
+        left.addStretch(1)
+
+        # right: next appointment, plans
+        self.appointment = _Section(self.tr("Next appointment"), "appointment_section")
+        self.appointment_label = _label(name="appointment")
+        self.appointment.body.addWidget(self.appointment_label)
+        right.addWidget(self.appointment)
+        self.plans = _Section(self.tr("Treatment plans"), "plans_section")
+        self.stage_labels: list[QLabel] = []
+        self.plan_titles: list[QLabel] = []
+        right.addWidget(self.plans)
+        right.addStretch(1)
+
+        # below: visit history
+        self.history = _Section(self.tr("Visit history"), "history_section")
+        self.visits_table = QTableWidget(0, 5)
+        self.visits_table.setObjectName("visits_table")
+        self.visits_table.setHorizontalHeaderLabels([
+            self.tr("Date"), self.tr("Doctor"), self.tr("Services"), self.tr("Amount"), self.tr("Status"),
+        ])
+        self.visits_table.verticalHeader().setVisible(False)
+        self.visits_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.visits_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.visits_table.setAlternatingRowColors(True)
+        self.visits_table.setWordWrap(False)
+        hh = self.visits_table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.visits_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.no_visits_label = _label(self.tr("No visits yet"), "no_visits")
+        self.history.body.addWidget(self.visits_table)
+        self.history.body.addWidget(self.no_visits_label)
+        outer.addWidget(self.history)
+        outer.addStretch(1)
+
+    # ------------------------------------------------------------------------------------
+    def show_card(self, card: Card, today: date | None = None) -> None:
+        today = today or date.today()
+        self.card = card
+        self._alerts(card)
+        self.name_label.setText(card.full_name)
+        facts = [labels.age(card.age), labels.sex(card.sex)]
+        if card.birth_date:
+            facts.append(self.tr("born %1").replace("%1", labels.fmt_date(card.birth_date)))
+        self.facts_label.setText(" · ".join(facts))
+
+        lines = []
+        for ph in card.phones:
+            line = f"<b>{ph.display}</b>"
+            extra = [labels.phone_kind(ph.kind)]
+            if ph.primary:
+                extra.insert(0, "★ " + self.tr("primary"))
+            line += " <span style='color:#5b6770'>(" + ", ".join(extra) + ")</span>"
+            lines.append(line)
+        self.phones_label.setText("<br>".join(lines) or "—")
+        self.channel_label.setText(labels.channel(card.preferred_channel))
+        self.consents_label.setText(self._consents(card))
+        self.comments_label.setText(card.comments or "—")
+        self.comments_label.setProperty("empty", not card.comments)
+
+        b = card.bonus
+        self.bonus_balance.setText(self.tr("%1 points").replace("%1", labels.points(b.balance)))
+        if b.nearest_expiry_date and b.nearest_expiry_amount:
+            self.bonus_expiry.setText(
+                self.tr("%1 expire on %2").replace("%1", labels.points(b.nearest_expiry_amount))
+                .replace("%2", labels.fmt_date(b.nearest_expiry_date))
+            )
+            self.bonus_expiry.setProperty("soon", (b.nearest_expiry_date - today).days <= 30)
+        else:
+            self.bonus_expiry.setText(self.tr("no expiry coming") if b.balance else "")
+            self.bonus_expiry.setProperty("soon", False)
+        self.bonus_expiry.setVisible(bool(self.bonus_expiry.text()))
+        self.bonus_cap.setText(self.tr("can pay up to %1% of a bill").replace("%1", str(b.redemption_cap_percent)))
+        self._repolish(self.bonus_expiry)
+
+        self._family(card)
+        a = card.next_appointment
+        if a:
+            self.appointment_label.setText(
+                f"<b>{labels.fmt_datetime(a.starts_at)}</b> — {a.doctor}, {a.service} "
+                f"<span style='color:#5b6770'>({labels.visit_status(a.status)})</span>"
+            )
+        else:
+            self.appointment_label.setText(self.tr("none booked"))
+        self._plans(card.plans, today)
+        self._visits(card)
+        self.verticalScrollBar().setValue(0)
+
+    # ------------------------------------------------------------------------------------
+    def _alerts(self, card: Card) -> None:
+        _clear(self.alerts_box)
+        self.alert_labels = []
+        for a in card.alerts:
+            detail = card.open_complaints[0][:160] if a.code == "open_complaint" and card.open_complaints else ""
+            icon = "⛔" if a.code in labels.DANGER_ALERTS else "⚠"
+            lab = _label(f"{icon}  {labels.alert_text(a.code, detail)}",
+                         "alert_danger" if a.code in labels.DANGER_ALERTS else "alert_warning")
+            lab.setProperty("code", a.code)
+            self.alerts_box.addWidget(lab)
+            self.alert_labels.append(lab)
+
+    def _consents(self, card: Card) -> str:
+        def mark(ok: bool, text: str) -> str:
+            color = "#1e7d32" if ok else "#c62828"
+            return f"<span style='color:{color}'><b>{'✔' if ok else '✘'}</b> {text}</span>"
+
+        return "&nbsp;&nbsp; ".join([
+            mark(card.consent_calls and not card.do_not_contact, self.tr("calls")),
+            mark(card.consent_messages and not card.do_not_contact, self.tr("messages")),
+            mark(card.consent_recording, self.tr("recording")),
+        ])
+
+    def _family(self, card: Card) -> None:
+        _clear(self.family.body)
+        self.family_buttons = []
+        if not card.family:
+            self.family.setVisible(False)
+            return
+        self.family.setVisible(True)
+        for m in card.family:
+            parts = [m.full_name]
+            if m.role:
+                parts.append(m.role)
+            if m.age is not None:
+                parts.append(labels.age(m.age))
+            text = ", ".join(parts)
+            if m.shares_phone:
+                text += "  ·  ☎ " + self.tr("shares this phone")
+            btn = QPushButton(text)
+            btn.setObjectName("family_member")
+            btn.setProperty("patient_id", m.id)
+            btn.setCursor(Qt.CursorShape.PointingHandCursor)
+            btn.setToolTip(self.tr("Open this card"))
+            btn.clicked.connect(lambda _=False, pid=m.id: self.patient_requested.emit(pid))
+            self.family.body.addWidget(btn)
+            self.family_buttons.append(btn)
+
+    def _plans(self, plans: list[PlanInfo], today: date) -> None:
+        _clear(self.plans.body)
+        self.stage_labels = []
+        self.plan_titles = []
+        if not plans:
+            self.plans.body.addWidget(_label(self.tr("No treatment plans"), "no_plans"))
+            return
+        for pl in plans:
+            title = _label(
+                f"<b>{pl.title}</b> <span style='color:#5b6770'>— {pl.doctor}, "
+                f"{labels.fmt_date(pl.created_on)}, {labels.plan_status(pl.status)}</span>",
+                "plan_title",
+            )
+            self.plans.body.addWidget(title)
+            self.plan_titles.append(title)
+            for st in pl.stages:
+                overdue = st.status == "due" and st.due_on is not None and st.due_on < today
+                icon = {"done": "✔", "due": "●", "declined": "✘"}.get(st.status, "•")
+                text = f"{icon}  {st.title}"
+                if st.price:
+                    text += f" — {labels.money(st.price)}"
+                if st.status == "due":
+                    if overdue:
+                        text += "  " + self.tr("overdue since %1").replace("%1", labels.fmt_date(st.due_on))
+                    elif st.due_on:
+                        text += "  " + self.tr("due by %1").replace("%1", labels.fmt_date(st.due_on))
+                    else:
+                        text += "  " + labels.stage_status("due")
+                else:
+                    text += f"  ({labels.stage_status(st.status)})"
+                lab = _label(text, "stage_overdue" if overdue else f"stage_{st.status}")
+                lab.setProperty("status", "overdue" if overdue else st.status)
+                self.plans.body.addWidget(lab)
+                self.stage_labels.append(lab)
+
+    def _visits(self, card: Card) -> None:
+        t = self.visits_table
+        t.setRowCount(len(card.visits))
+        for r, v in enumerate(card.visits):
+            cells = [
+                labels.fmt_date(v.starts_at),
+                v.doctor + (f" ({v.specialty})" if v.specialty else ""),
+                ", ".join(v.services),
+                labels.money(v.amount),
+                labels.visit_status(v.status),
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if c == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                t.setItem(r, c, item)
+        shown = min(len(card.visits), 10)
+        t.setVisible(bool(card.visits))
+        self.no_visits_label.setVisible(not card.visits)
+        t.setFixedHeight(t.horizontalHeader().sizeHint().height() + 4 + shown * t.verticalHeader().defaultSectionSize())
+
+    @staticmethod
+    def _repolish(w: QWidget) -> None:
+        w.style().unpolish(w)
+        w.style().polish(w)
