@@ -129,30 +129,75 @@ class ScriptSettings(_Section):
     lists: dict[str, dict[str, int | bool | str]] = {}
 
 
-
 class AudioSettings(_Section):
     """Recording (issue 4)."""
 
     admin_device: str = ""  # sounddevice input name for the administrator's microphone
-    caller_device: str = ""  # loopback / line-in carrying the caller
-    samplerate: int = 8000
+    # Loopback / line-in carrying the caller; empty: admin_device is one 2-channel input
+    # (channel 0 administrator, channel 1 caller).
+    caller_device: str = ""
+    samplerate: int = Field(default=8000, ge=8000, le=48000)
     storage_dir: str = ""  # empty: <data dir>/recordings; a shared folder for many workstations
+    enabled: bool = True
+    record_unknown_callers: bool = True  # callers not in the patient list (no consent on file)
+    bitrate_kbps: float = Field(default=20.0, ge=6.0, le=128.0)  # Ogg Opus, both channels together
+    flush_seconds: float = Field(default=1.0, gt=0.05, le=10.0)  # at most this much audio lost on a crash
+
+    def resolved_storage_dir(self) -> Path:
+        return Path(self.storage_dir) if self.storage_dir else data_dir() / "recordings"
 
 
 class AsrSettings(_Section):
     """Offline transcription (issue 4)."""
 
     engine: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
-    model_path: str = ""  # empty: the bundled multilingual base model
+    model_path: str = ""  # empty: the bundled multilingual base model; else a local model dir
     compute_type: str = "int8"
     threads: int = Field(default=2, ge=1, le=64)
     language: Literal["auto", "ru", "en"] = "auto"
+    # openai-whisper (optional extra): a local checkpoint (.pt); empty = not available
+    openai_model_path: str = ""
+    model_cache_dir: str = ""  # empty: <user cache dir>/models (the bundled model is assembled there)
+    beam_size: int = Field(default=1, ge=1, le=10)
+    word_timestamps: bool = True
+    vad: bool = True
+    vad_min_silence_ms: int = Field(default=500, ge=50, le=10_000)
+    no_speech_threshold: float = 0.6
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    max_audio_seconds: int = Field(default=4 * 3600, ge=1)
+    max_file_mb: int = Field(default=1024, ge=1)
+    # the queue: a worker holds a job for lease_seconds, renewing it while it works
+    lease_seconds: int = Field(default=120, ge=5)
+    max_attempts: int = Field(default=3, ge=1, le=20)
+    poll_seconds: float = Field(default=2.0, gt=0)
 
 
 class TelephonySettings(_Section):
-    """Softphone, PBX events, webhook (issue 5)."""
+    """Softphone, PBX events, webhook (issue 5). Passwords live in the OS keyring:
+    ``sip:<sip_uri>`` (SIP auth), ``ami:<ami_user>@<ami_host>`` (AMI secret),
+    ``webhook`` (the webhook's shared token) -- see docs/telephony.md."""
 
     source: Literal["none", "softphone", "ami", "webhook"] = "none"
+    # --- built-in softphone (baresip) ---
+    sip_uri: str = ""  # the administrator's account, e.g. sip:101@pbx.clinic.local
+    sip_auth_user: str = ""  # empty: the user part of sip_uri
+    sip_listen: str = ""  # e.g. 0.0.0.0:5060; empty: baresip's default
+    sip_options: str = ""  # extra account parameters, e.g. ;regint=600;outbound="sip:pbx"
+    audio_source: str = ""  # baresip "module,device" for the headset microphone; empty: alsa,default
+    audio_player: str = ""  # baresip "module,device" for the headset speaker; empty: alsa,default
+    record_calls: bool = True  # sndfile: both sides as WAV, handed to the recording pipeline
+    baresip_binary: str = "baresip"
+    baresip_modules: str = ""  # empty: the first of /usr/lib/baresip/modules, /usr/local/lib/baresip/modules
+    restart_max_delay_s: float = Field(default=30.0, ge=0.1, le=600)
+    # --- Asterisk Manager Interface (desk phones on Asterisk / FreePBX) ---
+    ami_host: str = "127.0.0.1"
+    ami_port: int = Field(default=5038, ge=1, le=65535)
+    ami_user: str = ""
+    extension: str = ""  # the administrator's extension (desk phone), e.g. 101
+    originate_context: str = "from-internal"
+    # --- local webhook for cloud PBXs ---
+    webhook_port: int = Field(default=8765, ge=1, le=65535)
 
 
 class ReviewSettings(_Section):
@@ -179,10 +224,63 @@ class Settings(_Section):
         return str(runtime_dir() / "carecall.sock")
 
 
-def load_settings(path: str | Path | None = None) -> Settings:
-    """Defaults, overridden by the TOML file at *path* when given."""
+def user_settings_path() -> Path:
+    """Choices a person makes in the program (devices...), kept per user on this computer."""
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)) / "user-settings.toml"
+
+
+def _read_user_overlay(p: Path) -> dict:
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise SettingsError(f"user settings file {p} is damaged ({e}); delete it to start afresh") from None
+    _refuse_secrets(raw, p)
+    return raw
+
+
+def save_user_choice(section: str, key: str, value, path: Path | None = None) -> None:
+    """Remember one choice in the user overlay (validated first; written atomically with tomli-w)."""
+    import os
+
+    import tomli_w
+
+    p = path or user_settings_path()
+    raw = _read_user_overlay(p)
+    raw.setdefault(section, {})[key] = value
+    try:
+        Settings.model_validate(raw)
+    except ValidationError as e:
+        raise SettingsError(f"{section}.{key} = {value!r} is not a valid setting: {e.errors()[0]['msg']}") from None
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    os.replace(tmp, p)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load_settings(path: str | Path | None = None, user_overlay: Path | bool = True) -> Settings:
+    """Defaults, overridden by the TOML file at *path* when given, then by the user's own
+    choices (:func:`user_settings_path`, written by :func:`save_user_choice`) unless
+    ``user_overlay`` is False."""
+    overlay: dict = {}
+    if user_overlay is not False:
+        up = user_settings_path() if user_overlay is True else Path(user_overlay)
+        overlay = _read_user_overlay(up)
     if path is None:
-        return Settings()
+        if not overlay:
+            return Settings()
+        try:
+            return Settings.model_validate(overlay)
+        except ValidationError as e:
+            raise SettingsError(f"user settings file {up} has invalid settings: {e.errors()[0]['msg']}") from None
     p = Path(path)
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))
@@ -193,6 +291,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except UnicodeDecodeError:
         raise SettingsError(f"config file {p} is not UTF-8 text") from None
     _refuse_secrets(raw, p)
+    raw = _merge(raw, overlay)
     try:
         return Settings.model_validate(raw)
     except ValidationError as e:

@@ -8,4 +8,5 @@ COMMAND_MODULES = [
     "app.commands.card",
     "app.commands.demo",
     "app.commands.secret",
+    "app.commands.transcription",
 ]

@@ -1,0 +1,261 @@
+"""Speech engines behind one small interface, and per-channel transcription with guards.
+
+* ``faster-whisper`` (default): the bundled multilingual base model (CTranslate2, int8),
+  loaded from a local directory only; nothing is downloaded.
+* ``openai-whisper`` (optional extra ``carecall[openai]``): a local checkpoint at
+  ``asr.openai_model_path``; without one the engine reports itself unavailable.
+
+Guards against hallucinated text on silence and on 8 kHz telephone audio: voice activity
+detection (Silero VAD; for openai-whisper its speech regions become ``clip_timestamps``),
+``condition_on_previous_text=False``, compression-ratio / no-speech / log-prob thresholds,
+``hallucination_silence_threshold`` with word times, digital silence skipped per channel, and a
+post-filter (:func:`drop_repetitions`) that removes repeated-phrase loops.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Callable, Protocol
+
+import numpy as np
+
+from app.settings import AsrSettings
+from app.transcription import textnorm
+from app.transcription.audio import MODEL_RATE, to_model_rate
+from app.transcription.types import Segment, Word, speaker_for
+
+log = logging.getLogger("carecall.transcription")
+
+ENGINES = ("faster-whisper", "openai-whisper")
+Progress = Callable[[float], None]
+
+
+class EngineUnavailable(Exception):
+    """The engine or its model cannot be used on this machine; the message says why."""
+
+
+class Engine(Protocol):
+    name: str
+    model_name: str
+
+    def transcribe(self, audio: np.ndarray, language: str | None,
+                   progress: Progress | None = None) -> tuple[list[Segment], str]:
+        """16 kHz mono float32 -> (segments with channel -1, detected language)."""
+
+
+# --- faster-whisper ------------------------------------------------------------------------
+
+class FasterWhisperEngine:
+    name = "faster-whisper"
+
+    def __init__(self, asr: AsrSettings, model: str = ""):
+        from faster_whisper import WhisperModel
+
+        from app.transcription.model import ModelError, ensure_bundled_model
+
+        path = model or asr.model_path
+        if not path:
+            model_dir = ensure_bundled_model(asr.model_cache_dir or None)
+            self.model_name = "base (bundled)"
+        else:
+            model_dir = Path(path).expanduser()
+            if not (model_dir / "model.bin").is_file():
+                raise EngineUnavailable(
+                    f"no CTranslate2 model at {model_dir} (a directory with model.bin, config.json, "
+                    "tokenizer.json); models are never downloaded")
+            self.model_name = model_dir.name
+        self.asr = asr
+        try:
+            self.model = WhisperModel(str(model_dir), device="cpu", compute_type=asr.compute_type,
+                                      cpu_threads=asr.threads, num_workers=1, local_files_only=True)
+        except (ValueError, RuntimeError) as e:
+            raise EngineUnavailable(f"cannot load the speech model from {model_dir}: {e}") from None
+        _ = ModelError
+
+    def transcribe(self, audio, language, progress=None):
+        a = self.asr
+        segs, info = self.model.transcribe(
+            audio, language=language, beam_size=a.beam_size, best_of=a.beam_size,
+            vad_filter=a.vad, vad_parameters={"min_silence_duration_ms": a.vad_min_silence_ms},
+            condition_on_previous_text=False, word_timestamps=a.word_timestamps,
+            compression_ratio_threshold=a.compression_ratio_threshold,
+            no_speech_threshold=a.no_speech_threshold, log_prob_threshold=a.log_prob_threshold,
+            hallucination_silence_threshold=2.0 if a.word_timestamps else None,
+            temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+        )
+        total = max(len(audio) / MODEL_RATE, 1e-6)
+        out = []
+        for s in segs:
+            if s.no_speech_prob > a.no_speech_threshold and s.avg_logprob < a.log_prob_threshold:
+                continue
+            words = [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                     for w in (s.words or []) if w.word.strip()]
+            out.append(Segment(-1, "", float(s.start), float(s.end), s.text.strip(), words, info.language))
+            if progress:
+                progress(min(1.0, s.end / total))
+        return out, info.language
+
+
+# --- openai-whisper ------------------------------------------------------------------------
+
+class OpenAIWhisperEngine:
+    name = "openai-whisper"
+
+    def __init__(self, asr: AsrSettings, model: str = "", temperatures=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)):
+        try:
+            import torch
+            import whisper
+        except ImportError as e:
+            raise EngineUnavailable(
+                f"openai-whisper is not installed ({e.name}): install torch (CPU build) first, then "
+                "pip install 'carecall[openai]'") from None
+        path = Path(model or asr.openai_model_path).expanduser() if (model or asr.openai_model_path) else None
+        if path is None or not path.is_file():
+            raise EngineUnavailable(
+                "openai-whisper has no weights: set asr.openai_model_path to a local checkpoint (.pt)"
+                + (f"; {path} does not exist" if path else "") + " (weights are never downloaded)")
+        torch.set_num_threads(asr.threads)
+        try:
+            self.model = whisper.load_model(str(path), device="cpu")
+        except Exception as e:  # noqa: BLE001 - a damaged checkpoint
+            raise EngineUnavailable(f"cannot load the openai-whisper checkpoint {path}: {e}") from None
+        self.model_name = path.stem
+        self.asr = asr
+        self.temperatures = tuple(temperatures)
+
+    def transcribe(self, audio, language, progress=None):
+        import whisper
+
+        a = self.asr
+        clips: list[float] | str = "0"
+        if a.vad:
+            from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+            regions = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=a.vad_min_silence_ms))
+            if not regions:
+                return [], language or ""
+            clips = [x for r in regions for x in (r["start"] / MODEL_RATE, r["end"] / MODEL_RATE)]
+        r = whisper.transcribe(
+            self.model, audio.astype(np.float32), language=language, verbose=None, fp16=False,
+            temperature=self.temperatures, condition_on_previous_text=False,
+            word_timestamps=a.word_timestamps, clip_timestamps=clips,
+            compression_ratio_threshold=a.compression_ratio_threshold,
+            no_speech_threshold=a.no_speech_threshold, logprob_threshold=a.log_prob_threshold,
+            hallucination_silence_threshold=2.0 if a.word_timestamps else None,
+        )
+        lang = r.get("language") or language or ""
+        out = []
+        for s in r["segments"]:
+            words = [Word(w["word"].strip(), float(w["start"]), float(w["end"]), float(w.get("probability", 0)))
+                     for w in s.get("words", []) if w["word"].strip()]
+            out.append(Segment(-1, "", float(s["start"]), float(s["end"]), s["text"].strip(), words, lang))
+        if progress:
+            progress(1.0)
+        return out, lang
+
+
+def create_engine(name: str, model: str, asr: AsrSettings) -> Engine:
+    if name == "faster-whisper":
+        return FasterWhisperEngine(asr, model)
+    if name == "openai-whisper":
+        return OpenAIWhisperEngine(asr, model)
+    raise EngineUnavailable(f"unknown speech engine {name!r} (choose from {', '.join(ENGINES)})")
+
+
+# --- channels and guards --------------------------------------------------------------------
+
+SILENCE_PEAK = 1e-3  # below this a channel is digital silence (about -60 dBFS): not transcribed
+
+# Text Whisper is known to invent on silence (subtitle credits), never said at a clinic's desk.
+_HALLUCINATIONS = re.compile(
+    r"(продолжение следует|субтитр|редактор субтитров|корректор|подписывайтесь на канал|"
+    r"спасибо за просмотр|thanks? for watching|subscribe to|amara\.org)", re.IGNORECASE)
+
+
+def _collapse_loops(seg: Segment, min_repeats: int = 3, max_n: int = 8) -> Segment:
+    """Collapse an n-gram repeated >= min_repeats times in a row to one occurrence."""
+    toks = [textnorm.normalise(w) for _, _, w in textnorm.words(seg.text)]
+    if len(toks) < min_repeats:
+        return seg
+    keep = list(range(len(toks)))
+    changed = False
+    for n in range(1, max_n + 1):
+        i = 0
+        seq = [toks[k] for k in keep]
+        new_keep: list[int] = []
+        while i < len(seq):
+            reps = 1
+            while i + (reps + 1) * n <= len(seq) and seq[i + reps * n:i + (reps + 1) * n] == seq[i:i + n]:
+                reps += 1
+            if reps >= min_repeats:
+                new_keep += keep[i:i + n]
+                i += reps * n
+                changed = True
+            else:
+                new_keep.append(keep[i])
+                i += 1
+        keep = new_keep
+    if not changed:
+        return seg
+    spans = textnorm.words(seg.text)
+    text = " ".join(spans[k][2] for k in keep)
+    words = seg.words
+    if len(words) == len(spans):
+        words = [words[k] for k in keep]
+        end = words[-1].end if words else seg.end
+    else:
+        end = seg.end
+    return Segment(seg.channel, seg.speaker, seg.start, end, text, words, seg.language)
+
+
+def drop_repetitions(segments: list[Segment]) -> list[Segment]:
+    """Remove hallucination loops: repeated n-grams inside a segment, the same text in three or
+    more consecutive segments (kept once), and known silence phrases."""
+    out: list[Segment] = []
+    run_text, run_len = None, 0
+    for seg in segments:
+        if not seg.text.strip() or _HALLUCINATIONS.search(seg.text):
+            continue
+        seg = _collapse_loops(seg)
+        key = " ".join(textnorm.stems(seg.text))
+        if not key:
+            continue
+        if key == run_text:
+            run_len += 1
+            if run_len >= 2:  # the same words again and again: keep the first only
+                continue
+        else:
+            run_text, run_len = key, 0
+        out.append(seg)
+    # a pair of identical segments followed by a third identical one was cut above; a pair alone stays
+    return out
+
+
+def transcribe_channels(engine: Engine, audio: np.ndarray, samplerate: int, language: str = "auto",
+                        progress: Progress | None = None) -> list[Segment]:
+    """Transcribe each channel separately (0 = administrator, 1 = caller), in time order."""
+    if audio.ndim == 1:
+        audio = audio.reshape(1, -1)
+    nch = audio.shape[0]
+    lang = None if language in ("", "auto") else language
+    # the louder channel first: with language "auto" its detected language is used for the other
+    order = sorted(range(nch), key=lambda c: -float(np.sqrt(np.mean(np.square(audio[c], dtype=np.float64)))))
+    result: list[Segment] = []
+    for done, ch in enumerate(order):
+        x = audio[ch]
+        if x.size == 0 or float(np.max(np.abs(x))) < SILENCE_PEAK:
+            continue
+        y = to_model_rate(x, samplerate)
+        cb = (lambda f, d=done: progress((d + f) / nch)) if progress else None
+        segs, detected = engine.transcribe(y, lang, cb)
+        if lang is None and detected in ("ru", "en") and segs:
+            lang = detected
+        for s in segs:
+            s.channel, s.speaker = ch, speaker_for(ch, nch)
+        result += drop_repetitions(segs)
+        if progress:
+            progress((done + 1) / nch)
+    result.sort(key=lambda s: (s.start, s.channel))
+    return result
