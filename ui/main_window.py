@@ -12,7 +12,7 @@ from datetime import date
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -263,7 +263,8 @@ class MainWindow(QMainWindow):
     def bring_to_front(self) -> None:
         if self.isMinimized() or not self.isVisible():
             self.showNormal()
-        self.raise_()
+        if QGuiApplication.platformName() != "offscreen":  # no stacking order there (it warns)
+            self.raise_()
         self.activateWindow()
 
     def focus_search(self) -> None:
