@@ -15,16 +15,40 @@ class SecretStoreUnavailable(RuntimeError):
     pass
 
 
+_NO_STORE_MESSAGE = (
+    "no OS keyring is available on this computer (Secret Service, Keychain or Credential "
+    "Locker); secrets are not stored in plain files, so start a keyring service and try again"
+)
+# Backends that "work" but would not protect a secret: they are treated as no keyring.
+_REFUSED_BACKENDS = {
+    "keyring.backends.fail.Keyring",  # the placeholder keyring picks when nothing is viable
+    "keyring.backends.null.Keyring",  # silently forgets everything
+    "keyrings.alt.file.PlaintextKeyring",  # clear text on disk
+}
+
+
+def _backend_name(kr: object) -> str:
+    return f"{type(kr).__module__}.{type(kr).__qualname__}"
+
+
 def _backend_ok() -> None:
+    """Raise SecretStoreUnavailable unless keyring has a real OS store to talk to."""
+    from keyring.backends.chainer import ChainerBackend
+
     kr = keyring.get_keyring()
-    name = type(kr).__name__
-    if name in ("fail.Keyring", "Keyring") and type(kr).__module__.endswith("fail") or \
-            "chainer" in type(kr).__module__ and not getattr(kr, "backends", None):
-        raise SecretStoreUnavailable(
-            "no OS keyring is available on this computer (Secret Service, Keychain or "
-            "Credential Locker); secrets are not stored in plain files, so start a keyring "
-            "service and try again"
-        )
+    if isinstance(kr, ChainerBackend):
+        usable = [b for b in kr.backends if _backend_name(b) not in _REFUSED_BACKENDS]
+        if not usable:
+            raise SecretStoreUnavailable(_NO_STORE_MESSAGE)
+        return
+    if _backend_name(kr) in _REFUSED_BACKENDS:
+        raise SecretStoreUnavailable(_NO_STORE_MESSAGE)
+
+
+def backend_description() -> str:
+    """Which store holds the secrets (for ``carecall key status``); raises when there is none."""
+    _backend_ok()
+    return _backend_name(keyring.get_keyring())
 
 
 def get_secret(name: str) -> str | None:
@@ -56,6 +80,8 @@ def delete_secret(name: str) -> bool:
         return False
     except NoKeyringError as e:
         raise SecretStoreUnavailable(f"no OS keyring is available: {e}") from None
+    except KeyringError as e:
+        raise SecretStoreUnavailable(f"the OS keyring refused to delete the secret: {e}") from None
 
 
 def database_secret_name(url: str) -> str:

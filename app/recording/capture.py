@@ -1,0 +1,208 @@
+"""Capture of both sides of a call with sounddevice (PortAudio).
+
+Channel 0 is the administrator (headset microphone), channel 1 the caller (a loopback or
+line-in input, or the second channel of one 2-channel input), so speakers are known without
+diarisation. Audio callbacks only copy their buffer into a queue; one writer thread lines the
+two inputs up, measures levels, and feeds the :class:`RecordingWriter`, which encodes and
+seals a chunk to disk about every second.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+log = logging.getLogger("carecall.recording.capture")
+
+_STOP = object()
+
+
+class RecorderError(Exception):
+    """A device problem explained for a person."""
+
+
+@dataclass(frozen=True)
+class InputDevice:
+    index: int
+    name: str
+    channels: int
+    default_samplerate: float
+    hostapi: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.hostapi}, {self.channels} ch)"
+
+
+def list_input_devices() -> list[InputDevice]:
+    """Every input PortAudio sees (an empty list when there is no audio system)."""
+    import sounddevice as sd
+
+    try:
+        devs = sd.query_devices()
+        apis = sd.query_hostapis()
+    except Exception as e:  # noqa: BLE001 - PortAudio reports many kinds of trouble
+        log.warning("cannot list audio devices: %s", e)
+        return []
+    out = []
+    for d in devs:
+        if d["max_input_channels"] > 0:
+            out.append(InputDevice(d["index"], d["name"], d["max_input_channels"], d["default_samplerate"],
+                                   apis[d["hostapi"]]["name"]))
+    return out
+
+
+@dataclass(frozen=True)
+class ChannelLevel:
+    rms: float = 0.0  # 0..1 of full scale
+    peak: float = 0.0
+
+
+class Recorder:
+    """Records one call at a time from one 2-channel input or two inputs.
+
+    ``store`` is a :class:`app.recording.store.RecordingStore`. ``start(call_id)`` opens the
+    devices and a recording; ``stop()`` closes both and returns the recording id.
+    """
+
+    def __init__(self, store, admin_device: str | int | None, caller_device: str | int | None = None,
+                 samplerate: int = 8000, blocksize: int = 256, max_skew_s: float = 0.5) -> None:
+        self.store = store
+        self.admin_device = admin_device if admin_device not in ("",) else None
+        self.caller_device = caller_device if caller_device not in ("",) else None
+        self.samplerate = samplerate
+        self.blocksize = blocksize
+        self._max_skew = int(max_skew_s * samplerate)
+        self._queue: queue.Queue = queue.Queue()
+        self._streams: list = []
+        self._thread: threading.Thread | None = None
+        self._writer = None
+        self._lock = threading.Lock()
+        self._levels = (ChannelLevel(), ChannelLevel())
+        self.overflows = 0
+        self.error = ""
+        self.recording_id: int | None = None
+
+    # --- control ------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, call_id: int | None) -> int:
+        import sounddevice as sd
+
+        if self.running:
+            raise RecorderError("already recording")
+        self.error = ""
+        self.overflows = 0
+        self._queue = queue.Queue()
+        self._streams = []
+        try:
+            if self.caller_device is not None:
+                self._streams.append(self._open(sd, self.admin_device, 1, 0, "administrator's microphone"))
+                self._streams.append(self._open(sd, self.caller_device, 1, 1, "caller input"))
+            else:
+                self._streams.append(self._open(sd, self.admin_device, 2, None, "2-channel call input"))
+        except RecorderError:
+            for s in self._streams:
+                s.close()
+            self._streams = []
+            raise
+        self._writer = self.store.start(call_id, self.samplerate, 2)
+        self.recording_id = self._writer.recording_id
+        self._thread = threading.Thread(target=self._run, name=f"recorder-{self.recording_id}", daemon=True)
+        self._thread.start()
+        for s in self._streams:
+            s.start()
+        return self.recording_id
+
+    def _open(self, sd, device, channels: int, which: int | None, what: str):
+        def callback(indata, frames, time_info, status):  # PortAudio thread: copy and go
+            if status.input_overflow:
+                self.overflows += 1
+            self._queue.put((which, indata.copy()))
+
+        try:
+            return sd.InputStream(device=device, samplerate=self.samplerate, channels=channels, dtype="int16",
+                                  blocksize=self.blocksize, callback=callback)
+        except Exception as e:  # noqa: BLE001 - PortAudioError, ValueError for unknown names
+            name = "the default input" if device is None else repr(device)
+            raise RecorderError(f"cannot open {what} {name}: {e}") from None
+
+    def stop(self) -> int | None:
+        """Close the devices, write what is left, mark the recording complete."""
+        for s in self._streams:
+            try:
+                s.stop()
+            finally:
+                s.close()
+        self._streams = []
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join()
+            self._thread = None
+        self._levels = (ChannelLevel(), ChannelLevel())
+        return self.recording_id
+
+    def levels(self) -> tuple[ChannelLevel, ChannelLevel]:
+        """(administrator, caller) levels of the latest audio; safe from any thread."""
+        with self._lock:
+            return self._levels
+
+    @property
+    def flushed_seconds(self) -> float:
+        w = self._writer
+        return w.flushed_frames / self.samplerate if w is not None else 0.0
+
+    # --- writer thread --------------------------------------------------------------------
+    def _run(self) -> None:
+        w = self._writer
+        pend = [np.zeros(0, np.int16), np.zeros(0, np.int16)]
+        try:
+            while True:
+                item = self._queue.get()
+                if item is _STOP:
+                    break
+                which, data = item
+                if which is None:
+                    self._emit(w, data[:, 0], data[:, 1])
+                    continue
+                pend[which] = np.concatenate([pend[which], data[:, 0]])
+                n = min(len(pend[0]), len(pend[1]))
+                # One input stalled (unplugged, or clocks drifting): fill it with silence.
+                skew = abs(len(pend[0]) - len(pend[1]))
+                if skew > self._max_skew:
+                    short = 0 if len(pend[0]) < len(pend[1]) else 1
+                    pend[short] = np.concatenate([pend[short], np.zeros(skew, np.int16)])
+                    n = len(pend[0])
+                if n:
+                    self._emit(w, pend[0][:n], pend[1][:n])
+                    pend = [pend[0][n:], pend[1][n:]]
+            n = max(len(pend[0]), len(pend[1]))
+            if n:
+                a = np.zeros(n, np.int16)
+                b = np.zeros(n, np.int16)
+                a[: len(pend[0])] = pend[0]
+                b[: len(pend[1])] = pend[1]
+                self._emit(w, a, b)
+            w.close()
+        except Exception as e:  # noqa: BLE001 - disk full, database gone: keep what was saved
+            self.error = f"recording stopped: {e}"
+            log.exception("recording %s failed", self.recording_id)
+            try:
+                w.abort(self.error)
+            except Exception:  # noqa: BLE001
+                log.exception("could not mark recording %s interrupted", self.recording_id)
+
+    def _emit(self, w, admin: np.ndarray, caller: np.ndarray) -> None:
+        frames = np.stack([admin, caller], axis=1)
+        w.write(frames)
+        f = frames.astype(np.float32) / 32768.0
+        lv = tuple(ChannelLevel(float(np.sqrt(np.mean(f[:, i] ** 2))), float(np.max(np.abs(f[:, i]))))
+                   for i in (0, 1))
+        with self._lock:
+            self._levels = lv

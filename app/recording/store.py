@@ -1,0 +1,416 @@
+"""Encrypted, crash-safe recordings on disk plus their rows in ``recordings``.
+
+The Ogg Opus stream is encoded in memory (soundfile over a virtual file) and sealed into the
+chunked container of :mod:`app.recording.container` about once per second of audio. Plaintext
+audio never reaches the disk. See docs/recording.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.recording.container import ContainerError, SealedWriter, ogg_complete_prefix, read_sealed
+from app.security.keys import KeyError_, KeyManager, WrongMasterKey
+from db.base import utcnow
+from db.models import Call, Recording
+from db.session import write_session
+
+log = logging.getLogger("carecall.recording")
+
+__all__ = [
+    "RecordingCorrupt",
+    "RecordingError",
+    "RecordingNotFound",
+    "RecordingStore",
+    "RecordingUnavailable",
+    "RecordingWriter",
+    "WrongMasterKey",
+    "opus_compression_level",
+]
+
+STATUS_RECORDING = "recording"
+STATUS_COMPLETE = "complete"
+STATUS_INTERRUPTED = "interrupted"
+STATUS_DELETED = "deleted"
+FORMAT = "ogg-opus"
+
+
+class RecordingError(Exception):
+    """A recording problem explained for a person."""
+
+
+class RecordingNotFound(RecordingError):
+    pass
+
+
+class RecordingUnavailable(RecordingError):
+    """Deleted, or nothing survived."""
+
+
+class RecordingCorrupt(RecordingError):
+    """The file was altered, truncated after completion, or is not a recording."""
+
+
+def opus_compression_level(bitrate_kbps: float, channels: int) -> float:
+    """libsndfile maps compression level l to a target of channels*(6000 + (1-l)*250000) bit/s."""
+    per_channel = max(6000.0, min(256000.0, bitrate_kbps * 1000.0 / channels))
+    return 1.0 - (per_channel - 6000.0) / 250000.0
+
+
+class _AppendSink:
+    """A write-only virtual file for libsndfile that hands out what was appended since last time."""
+
+    def __init__(self) -> None:
+        self._pending = bytearray()
+        self._pos = 0
+
+    def write(self, data) -> int:
+        b = bytes(data)
+        self._pending += b
+        self._pos += len(b)
+        return len(b)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        target = {0: offset, 1: self._pos + offset, 2: self._pos + offset}[whence]
+        if target != self._pos:
+            # libsndfile's Ogg writer only appends; anything else would need plaintext on disk.
+            raise OSError("recording stream is append-only")
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def read(self, n: int = -1) -> bytes:
+        return b""
+
+    def take(self) -> bytes:
+        b = bytes(self._pending)
+        self._pending.clear()
+        return b
+
+
+class RecordingWriter:
+    """Accepts (n, channels) float32/int16 frames; seals and fsyncs about every flush_seconds.
+
+    Use from one thread (the capture writer thread). ``close()`` marks the file complete.
+    """
+
+    def __init__(self, store: RecordingStore, recording_id: int, path: Path, dek: bytes,
+                 samplerate: int, channels: int) -> None:
+        self.store = store
+        self.recording_id = recording_id
+        self.samplerate = samplerate
+        self.channels = channels
+        self.frames = 0
+        self.flushed_frames = 0
+        self._since_flush = 0
+        self._flush_every = max(1, int(store.flush_seconds * samplerate))
+        self._hash = hashlib.sha256()
+        self._sealed = SealedWriter(path, dek, recording_id, fsync=store.fsync)
+        self._sink = _AppendSink()
+        self._sf = sf.SoundFile(
+            self._sink, "w", samplerate=samplerate, channels=channels, format="OGG", subtype="OPUS",
+            compression_level=opus_compression_level(store.bitrate_kbps, channels),
+        )
+        self.closed = False
+        self._seal(last=False)  # the Ogg headers
+
+    def write(self, frames: np.ndarray) -> None:
+        if self.closed:
+            raise RecordingError("the recording is already closed")
+        a = np.asarray(frames)
+        if a.ndim == 1 and self.channels == 1:
+            a = a[:, None]
+        if a.ndim != 2 or a.shape[1] != self.channels:
+            raise ValueError(f"expected frames of shape (n, {self.channels}), got {a.shape}")
+        if a.dtype not in (np.float32, np.int16):
+            a = a.astype(np.float32)
+        self._sf.write(np.ascontiguousarray(a))
+        self.frames += len(a)
+        self._since_flush += len(a)
+        if self._since_flush >= self._flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Push encoded audio so far to disk as one sealed chunk (the crash-safety point)."""
+        self._sf.flush()
+        self._seal(last=False)
+        self.flushed_frames = self.frames
+        self._since_flush = 0
+
+    def _seal(self, last: bool) -> None:
+        data = self._sink.take()
+        if not data and not last:
+            return
+        self._hash.update(data)
+        self._sealed.write_chunk(data, last=last)
+
+    def close(self) -> int:
+        """Finish the stream, mark the file complete, update the row; returns the recording id."""
+        if self.closed:
+            return self.recording_id
+        self._sf.close()
+        self._seal(last=True)
+        self.closed = True
+        self.flushed_frames = self.frames
+        self.store._finish(self.recording_id, STATUS_COMPLETE, self.frames / self.samplerate,
+                           self._sealed.size, self._hash.hexdigest())
+        return self.recording_id
+
+    def abort(self, reason: str) -> None:
+        """Stop without the final chunk (e.g. the device vanished); the row says interrupted."""
+        if self.closed:
+            return
+        try:
+            self._sf.flush()
+            self._seal(last=False)
+        finally:
+            self._sealed.abort()
+            self.closed = True
+        self.store.recover_one(self.recording_id, reason=reason)
+
+
+@dataclass
+class RecordingInfo:
+    id: int
+    call_id: int | None
+    status: str
+    duration_s: float | None
+    size_bytes: int | None
+    samplerate: int
+    channels: int
+    error: str
+
+
+class RecordingStore:
+    def __init__(self, sessions: sessionmaker[Session], storage_dir: str | Path, keys: KeyManager,
+                 bitrate_kbps: float = 20.0, flush_seconds: float = 1.0, fsync: bool = True) -> None:
+        self.sessions = sessions
+        self.storage_dir = Path(storage_dir)
+        self.keys = keys
+        self.bitrate_kbps = bitrate_kbps
+        self.flush_seconds = flush_seconds
+        self.fsync = fsync
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, sessions: sessionmaker[Session], audio_settings, keys: KeyManager | None = None
+                      ) -> RecordingStore:
+        return cls(sessions, audio_settings.resolved_storage_dir(), keys or KeyManager(),
+                   bitrate_kbps=audio_settings.bitrate_kbps, flush_seconds=audio_settings.flush_seconds)
+
+    # --- writing ----------------------------------------------------------------------
+    def start(self, call_id: int | None, samplerate: int, channels: int = 2) -> RecordingWriter:
+        dek, wrapped, key_id = self.keys.new_data_key()
+        with write_session(self.sessions) as s:
+            rec = Recording(call_id=call_id, path="", wrapped_key=wrapped, key_id=key_id, format=FORMAT,
+                            channels=channels, samplerate=samplerate, status=STATUS_RECORDING, error="",
+                            sha256="", created_at=utcnow())
+            s.add(rec)
+            s.flush()
+            rel = f"{rec.created_at:%Y/%m}/rec-{rec.id}.ccra"
+            rec.path = rel
+            rid = rec.id
+        log.info("recording %s started for call %s", rid, call_id)
+        return RecordingWriter(self, rid, self.storage_dir / rel, dek, samplerate, channels)
+
+    def _finish(self, rid: int, status: str, duration: float, size: int, sha: str, error: str = "") -> None:
+        with write_session(self.sessions) as s:
+            rec = s.get(Recording, rid)
+            rec.status = status
+            rec.duration_s = round(duration, 3)
+            rec.size_bytes = size
+            rec.sha256 = sha
+            rec.error = error
+            rec.finished_at = utcnow()
+        log.info("recording %s %s: %.1f s, %d bytes", rid, status, duration, size)
+
+    def import_call_audio(self, call_id: int | None, admin_wav: Path, caller_wav: Path,
+                          delete_sources: bool = True) -> int:
+        """Combine the softphone's two mono files (sent = administrator, received = caller)."""
+        tracks = []
+        for role, p in (("administrator", admin_wav), ("caller", caller_wav)):
+            try:
+                data, sr = sf.read(str(p), dtype="float32", always_2d=True)
+            except Exception as e:  # noqa: BLE001 - libsndfile raises several types
+                raise RecordingError(f"cannot read the {role} audio {p}: {e}") from None
+            tracks.append((data.mean(axis=1) if data.shape[1] > 1 else data[:, 0], sr))
+        sr = tracks[0][1]
+        chans = [t if r == sr else _resample(t, r, sr) for t, r in tracks]
+        n = max(len(c) for c in chans)
+        stereo = np.zeros((n, 2), dtype=np.float32)
+        for i, c in enumerate(chans):
+            stereo[: len(c), i] = c
+        w = self.start(call_id, sr, 2)
+        try:
+            for i in range(0, n, sr):
+                w.write(stereo[i:i + sr])
+            rid = w.close()
+        except BaseException:
+            w.abort("import failed")
+            raise
+        if delete_sources:
+            for p in (admin_wav, caller_wav):
+                Path(p).unlink(missing_ok=True)
+        return rid
+
+    # --- reading ----------------------------------------------------------------------
+    def info(self, recording_id: int) -> RecordingInfo:
+        with self.sessions() as s:
+            r = s.get(Recording, recording_id)
+            if r is None:
+                raise RecordingNotFound(f"recording {recording_id} does not exist")
+            return RecordingInfo(r.id, r.call_id, r.status, r.duration_s, r.size_bytes, r.samplerate,
+                                 r.channels, r.error)
+
+    def _row(self, s: Session, recording_id: int) -> Recording:
+        r = s.get(Recording, recording_id)
+        if r is None:
+            raise RecordingNotFound(f"recording {recording_id} does not exist")
+        if r.status == STATUS_DELETED:
+            raise RecordingUnavailable(f"recording {recording_id} was deleted")
+        return r
+
+    def _open(self, rec: Recording, strict: bool):
+        dek = self.keys.unwrap(rec.wrapped_key, rec.key_id)
+        path = self.storage_dir / rec.path
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise RecordingUnavailable(f"the audio file of recording {rec.id} is missing ({path})") from None
+        try:
+            opened = read_sealed(raw, dek, rec.id)
+        except ContainerError as e:
+            raise RecordingCorrupt(f"recording {rec.id}: {e}") from None
+        if strict and not opened.complete:
+            raise RecordingCorrupt(f"recording {rec.id} is damaged or was altered: {opened.problem}")
+        return opened
+
+    def open_decrypted(self, recording_id: int) -> bytes:
+        """The whole Ogg Opus file, decrypted in memory (for QMediaPlayer via a QBuffer)."""
+        with self.sessions() as s:
+            rec = self._row(s, recording_id)
+            if rec.status == STATUS_RECORDING:
+                raise RecordingUnavailable(f"recording {recording_id} is still being recorded")
+            opened = self._open(rec, strict=True)
+        if rec.sha256 and hashlib.sha256(opened.data).hexdigest() != rec.sha256:
+            raise RecordingCorrupt(f"recording {recording_id} does not match its checksum")
+        return opened.data
+
+    def load_audio(self, recording_id: int) -> tuple[np.ndarray, int]:
+        """Decoded audio, float32 of shape (channels, n): row 0 administrator, row 1 caller."""
+        data = self.open_decrypted(recording_id)
+        try:
+            audio, sr = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+        except Exception as e:  # noqa: BLE001
+            raise RecordingCorrupt(f"recording {recording_id} does not decode: {e}") from None
+        return np.ascontiguousarray(audio.T), sr
+
+    # --- crash recovery ---------------------------------------------------------------
+    def recover_interrupted(self, stale_after_s: float = 30.0) -> list[int]:
+        """Salvage recordings left in status "recording" by a crash; returns their ids.
+
+        A file written in the last *stale_after_s* seconds may belong to a live recording on
+        another workstation sharing the database and storage, so it is left alone.
+        """
+        with self.sessions() as s:
+            rows = s.execute(select(Recording.id, Recording.path).where(Recording.status == STATUS_RECORDING)
+                             .order_by(Recording.id)).all()
+        done = []
+        now = datetime.now().timestamp()
+        for rid, rel in rows:
+            p = self.storage_dir / rel if rel else None
+            if p is not None and p.exists() and now - p.stat().st_mtime < stale_after_s:
+                continue
+            try:
+                self.recover_one(rid)
+            except (RecordingError, KeyError_) as e:
+                log.error("recording %s could not be recovered: %s", rid, e)
+                self._mark(rid, STATUS_INTERRUPTED, error=str(e))
+            done.append(rid)
+        return done
+
+    def recover_one(self, rid: int, reason: str = "the program stopped during the call") -> None:
+        with self.sessions() as s:
+            rec = self._row(s, rid)
+            path = self.storage_dir / rec.path
+            try:
+                opened = self._open(rec, strict=False)
+            except RecordingUnavailable:
+                opened = None
+        data = ogg_complete_prefix(opened.data) if opened else b""
+        duration = 0.0
+        if data:
+            try:
+                with sf.SoundFile(io.BytesIO(data)) as f:
+                    duration = f.frames / f.samplerate
+                    # libsndfile reports frames from the last granule position; count to be sure.
+                    if duration == 0:
+                        duration = len(f.read(dtype="float32")) / f.samplerate
+            except Exception:  # noqa: BLE001 - headers only, or nothing decodable
+                duration = 0.0
+        size = 0
+        if data:
+            # Re-seal the salvaged stream as a complete file under a fresh nonce prefix (the data
+            # key is the same, so reusing the old nonces for different chunks is not allowed).
+            dek = self.keys.unwrap(rec.wrapped_key, rec.key_id)
+            tmp = path.with_suffix(".salvage")
+            tmp.unlink(missing_ok=True)
+            w = SealedWriter(tmp, dek, rid, fsync=self.fsync)
+            w.write_chunk(data, last=True)
+            os.replace(tmp, path)
+            size = path.stat().st_size
+        else:
+            path.unlink(missing_ok=True)
+        why = reason if data else reason + "; no audio survived"
+        self._finish(rid, STATUS_INTERRUPTED, duration, size, hashlib.sha256(data).hexdigest() if data else "", why)
+        with write_session(self.sessions) as s:
+            rec = s.get(Recording, rid)
+            if not data:
+                rec.status = STATUS_INTERRUPTED
+            if rec.call_id is not None:
+                call = s.get(Call, rec.call_id)
+                if call is not None:
+                    call.interrupted = True
+        log.warning("recording %s interrupted: %.1f s salvaged", rid, duration)
+
+    def _mark(self, rid: int, status: str, error: str = "") -> None:
+        with write_session(self.sessions) as s:
+            rec = s.get(Recording, rid)
+            rec.status = status
+            rec.error = error
+            rec.finished_at = utcnow()
+            if rec.call_id is not None and status == STATUS_INTERRUPTED:
+                call = s.get(Call, rec.call_id)
+                if call is not None:
+                    call.interrupted = True
+
+    # --- deletion ---------------------------------------------------------------------
+    def delete(self, recording_id: int) -> None:
+        """Remove the file and destroy the data key (crypto-shredding covers backups too)."""
+        with write_session(self.sessions) as s:
+            rec = s.get(Recording, recording_id)
+            if rec is None:
+                raise RecordingNotFound(f"recording {recording_id} does not exist")
+            (self.storage_dir / rec.path).unlink(missing_ok=True) if rec.path else None
+            rec.wrapped_key = b""
+            rec.status = STATUS_DELETED
+            rec.finished_at = rec.finished_at or utcnow()
+        log.info("recording %s deleted", recording_id)
+
+
+def _resample(x: np.ndarray, src: int, dst: int) -> np.ndarray:
+    n = int(round(len(x) * dst / src))
+    return np.interp(np.arange(n) * (src / dst), np.arange(len(x)), x).astype(np.float32)

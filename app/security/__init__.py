@@ -1,0 +1,1 @@
+"""Keys for health data: see :mod:`app.security.keys`."""
