@@ -106,7 +106,8 @@ def show_error(exc: BaseException, parent: QWidget | None = None, modal: bool = 
         dlg.exec()
     else:
         dlg.show()
-        dlg.raise_()
+        if QGuiApplication.platformName() != "offscreen":  # no stacking order there (it warns)
+            dlg.raise_()
     return dlg
 
 
