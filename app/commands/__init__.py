@@ -8,5 +8,6 @@ COMMAND_MODULES = [
     "app.commands.card",
     "app.commands.demo",
     "app.commands.secret",
+    "app.commands.review",
     "app.commands.transcription",
 ]
