@@ -199,11 +199,12 @@ class CardView(QScrollArea):
         self.comments_label.setProperty("empty", not card.comments)
 
         b = card.bonus
-        self.bonus_balance.setText(self.tr("%1 points").replace("%1", labels.points(b.balance)))
+        self.bonus_balance.setText(self.tr("%n point(s)", "", b.balance).replace(str(b.balance), labels.points(b.balance)))
         if b.nearest_expiry_date and b.nearest_expiry_amount:
+            n = b.nearest_expiry_amount
             self.bonus_expiry.setText(
-                self.tr("%1 expire on %2").replace("%1", labels.points(b.nearest_expiry_amount))
-                .replace("%2", labels.fmt_date(b.nearest_expiry_date))
+                self.tr("%n point(s) expire on %1", "", n).replace(str(n), labels.points(n), 1)
+                .replace("%1", labels.fmt_date(b.nearest_expiry_date))
             )
             self.bonus_expiry.setProperty("soon", (b.nearest_expiry_date - today).days <= 30)
         else:

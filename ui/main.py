@@ -170,7 +170,7 @@ def run(settings, args) -> int:
         if self_testing:
             print(f"self-test FAILED: {e}", file=sys.stderr)
             return 1
-        QMessageBox.critical(None, "CareCall", app.translate("Startup", "Cannot open the database:\n\n%1")
+        QMessageBox.critical(None, "CareCall", app.translate("Startup", "Cannot open the database: %1")
                              .replace("%1", str(e)))
         return 1
 

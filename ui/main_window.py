@@ -116,8 +116,8 @@ class MainWindow(QMainWindow):
         self.caller_page.setChildrenCollapsible(False)
         self.stack = QStackedWidget()
         self.stack.setObjectName("caller_stack")
-        self.placeholder = QLabel(self.tr(
-            "Waiting for a call.\n\nCtrl+F — find a patient by name or phone\nCtrl+N — new patient"))
+        self.placeholder = QLabel(self.tr("Waiting for a call.<br><br><b>Ctrl+F</b> — find a patient by name or phone<br><b>Ctrl+N</b> — new patient"))
+        self.placeholder.setTextFormat(Qt.TextFormat.RichText)
         self.placeholder.setObjectName("placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.card_view = CardView()

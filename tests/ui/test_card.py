@@ -21,7 +21,7 @@ def _open(qtbot, w, pid):
 def test_card_shows_who_is_calling_and_what_to_watch(qtbot, window, clinic):
     v = _open(qtbot, window, clinic["olga"])
     assert v.name_label.text() == "Иванова Ольга Петровна"
-    assert v.facts_label.text() == "41 year(s) · female · born 14.03.1985"
+    assert v.facts_label.text() == "41 years · female · born 14.03.1985"
     phones = v.phones_label.text()
     assert "+7 916 123-45-67" in phones and "★ primary" in phones and "+7 495 123-45-67" in phones
     assert phones.index("★ primary") < phones.index("+7 495")
@@ -37,12 +37,12 @@ def test_card_shows_who_is_calling_and_what_to_watch(qtbot, window, clinic):
     assert all(lab.isVisible() for lab in v.alert_labels)
     # bonus: balance, the nearest expiry (amount and date), the cap
     assert v.bonus_balance.text() == "1\u00a0200 points"
-    assert v.bonus_expiry.text() == "200 expire on 30.11.2026"
+    assert v.bonus_expiry.text() == "200 points expire on 30.11.2026"
     assert v.bonus_expiry.property("soon") is True
     assert v.bonus_cap.text() == "can pay up to 50% of a bill"
     # family: clickable, shares the phone
     assert [b.text() for b in v.family_buttons] == [
-        "Иванов Пётр Сергеевич, сын, 14 year(s)  ·  ☎ shares this phone"]
+        "Иванов Пётр Сергеевич, сын, 14 years  ·  ☎ shares this phone"]
     # next appointment
     assert "02.12.2026" in v.appointment_label.text() and "Пломба световая" in v.appointment_label.text()
     # plans: done / overdue / due with date / declined
