@@ -185,3 +185,7 @@ def settings(tmp_path):
     s.logging.directory = str(tmp_path / "logs")
     s.ui.ipc_name = str(tmp_path / "carecall.sock")
     return s
+
+
+# A real Secret Service (gnome-keyring in a private D-Bus session): see tests/keyring_fixture.py.
+from tests.keyring_fixture import real_keyring, secret_service  # noqa: E402,F401

@@ -10,4 +10,5 @@ COMMAND_MODULES = [
     "app.commands.secret",
     "app.commands.review",
     "app.commands.transcription",
+    "app.commands.key",
 ]

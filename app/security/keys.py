@@ -244,3 +244,9 @@ class TextCipher:
 
 def _b64(b: bytes) -> str:
     return base64.b64encode(b).decode("ascii")
+
+
+def default_key_manager(create: bool = True) -> KeyManager:
+    """The workstation's key manager. ``CARECALL_MASTER_KEY_NAME`` names another keyring
+    entry (tests, or a staged key rotation)."""
+    return KeyManager(os.environ.get("CARECALL_MASTER_KEY_NAME") or MASTER_SECRET_NAME, create=create)
