@@ -18,6 +18,7 @@ from db.models.core import (
     VisitService,
 )
 from db.models.recording import Recording
+from db.models.telephony import MissedCall  # noqa: F401  (telephony, issue 5)
 from db.models.deployment import ChangeEvent, ImportLink, ImportMapping, ImportRun  # noqa: F401  (issue 7)
 from db.models.scripts import CallList, CallListAttempt, CallListEntry, ScriptVersion
 from db.models.transcription import TranscriptionJob, TranscriptSegment
