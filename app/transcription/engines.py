@@ -29,6 +29,7 @@ from app.transcription.types import Segment, Word, speaker_for
 log = logging.getLogger("carecall.transcription")
 
 ENGINES = ("faster-whisper", "openai-whisper")
+LANGUAGES = ("ru", "en")  # "auto" chooses between these
 Progress = Callable[[float], None]
 
 
@@ -74,8 +75,20 @@ class FasterWhisperEngine:
             raise EngineUnavailable(f"cannot load the speech model from {model_dir}: {e}") from None
         _ = ModelError
 
+    def detect_language(self, audio) -> str:
+        """ru or en, whichever the model finds likelier (a clinic's calls are in one of them)."""
+        from faster_whisper.vad import VadOptions
+
+        _, _, probs = self.model.detect_language(
+            audio, vad_filter=self.asr.vad, language_detection_segments=2,
+            vad_parameters=VadOptions(min_silence_duration_ms=self.asr.vad_min_silence_ms))
+        p = dict(probs)
+        return max(LANGUAGES, key=lambda k: p.get(k, 0.0))
+
     def transcribe(self, audio, language, progress=None):
         a = self.asr
+        if language is None:
+            language = self.detect_language(audio)
         segs, info = self.model.transcribe(
             audio, language=language, beam_size=a.beam_size, best_of=a.beam_size,
             vad_filter=a.vad, vad_parameters={"min_silence_duration_ms": a.vad_min_silence_ms},
@@ -200,19 +213,21 @@ def _collapse_loops(seg: Segment, min_repeats: int = 3, max_n: int = 8) -> Segme
     if not changed:
         return seg
     spans = textnorm.words(seg.text)
-    text = " ".join(spans[k][2] for k in keep)
     words = seg.words
-    if len(words) == len(spans):
+    if len(words) == len(spans):  # one engine word per text word: keep their punctuation and times
         words = [words[k] for k in keep]
+        text = " ".join(w.word for w in words)
         end = words[-1].end if words else seg.end
     else:
+        text = " ".join(spans[k][2] for k in keep)
         end = seg.end
     return Segment(seg.channel, seg.speaker, seg.start, end, text, words, seg.language)
 
 
 def drop_repetitions(segments: list[Segment]) -> list[Segment]:
-    """Remove hallucination loops: repeated n-grams inside a segment, the same text in three or
-    more consecutive segments (kept once), and known silence phrases."""
+    """Remove hallucination loops: an n-gram repeated three or more times in a row inside a
+    segment (kept once), the same words in consecutive segments (kept once), and known
+    silence phrases (subtitle credits)."""
     out: list[Segment] = []
     run_text, run_len = None, 0
     for seg in segments:
@@ -224,12 +239,10 @@ def drop_repetitions(segments: list[Segment]) -> list[Segment]:
             continue
         if key == run_text:
             run_len += 1
-            if run_len >= 2:  # the same words again and again: keep the first only
-                continue
+            continue  # the same words again in the next segment: a loop, keep the first only
         else:
             run_text, run_len = key, 0
         out.append(seg)
-    # a pair of identical segments followed by a third identical one was cut above; a pair alone stays
     return out
 
 

@@ -1,0 +1,91 @@
+"""Real transcription with the bundled model on Festival speech after a G.711 round trip."""
+
+import numpy as np
+import pytest
+
+from app.transcription import textnorm
+from app.transcription.engines import drop_repetitions, transcribe_channels
+from app.transcription.types import Segment, Word
+
+from .conftest import silence
+
+pytestmark = pytest.mark.slow
+
+
+def _words(segs, speaker):
+    return set(textnorm.normalise(w) for s in segs if s.speaker == speaker for _, _, w in textnorm.words(s.text))
+
+
+def _check_times(segs):
+    for s in segs:
+        assert 0 <= s.start < s.end
+        assert s.words, s
+        last = s.start - 0.01
+        for w in s.words:
+            assert w.start <= w.end
+            assert w.start >= last - 0.01, (s.text, w)
+            assert s.start - 0.05 <= w.start and w.end <= s.end + 0.05, (s, w)
+            last = w.start
+    starts = [s.start for s in segs]
+    assert starts == sorted(starts)
+
+
+def test_english_call_by_channel(fw_engine, speech):
+    segs = transcribe_channels(fw_engine, speech["en"], 8000, "auto")
+    admin, caller = _words(segs, "admin"), _words(segs, "caller")
+    assert {"morning", "anna", "speaking"} <= admin
+    assert {"book", "cleaning", "brown", "tuesday"} <= caller
+    assert "tuesday" not in admin and "anna" not in caller
+    assert {s.channel for s in segs if s.speaker == "admin"} == {0}
+    assert {s.language for s in segs} == {"en"}
+    # the administrator speaks first, the caller after
+    assert min(s.start for s in segs if s.speaker == "caller") > max(s.start for s in segs if s.speaker == "admin")
+    _check_times(segs)
+
+
+def test_russian_call_by_channel(fw_engine, speech):
+    segs = transcribe_channels(fw_engine, speech["ru"], 8000, "ru")
+    admin, caller = _words(segs, "admin"), _words(segs, "caller")
+    assert {"здравствуйте", "анна"} <= admin
+    assert {"добрый", "день", "записаться", "врачу"} <= caller
+    assert any(textnorm.stem(w) == textnorm.stem("пломба") for w in caller)
+    assert {s.language for s in segs} == {"ru"}
+    _check_times(segs)
+
+
+def test_auto_language_detects_russian(fw_engine, speech):
+    segs = transcribe_channels(fw_engine, speech["ru"][:, : 8000 * 6], 8000, "auto")
+    assert segs and {s.language for s in segs} == {"ru"}
+
+
+def test_silence_and_line_noise_give_no_text(fw_engine):
+    assert transcribe_channels(fw_engine, silence(20, noise_db=None), 8000, "auto") == []  # digital silence
+    assert transcribe_channels(fw_engine, silence(20, noise_db=-50), 8000, "auto") == []  # hiss on the line
+    assert transcribe_channels(fw_engine, silence(20, noise_db=-50), 8000, "ru") == []
+
+
+def test_speech_on_one_channel_silence_on_the_other(fw_engine, speech):
+    x = speech["en"].copy()
+    x[1] = silence(x.shape[1] / 8000, channels=1, noise_db=-55)[0]
+    segs = transcribe_channels(fw_engine, x, 8000, "en")
+    assert segs and {s.speaker for s in segs} == {"admin"}
+
+
+def test_8khz_mono_file_is_one_mixed_speaker(fw_engine, speech):
+    mono = speech["en"].sum(axis=0, keepdims=True)
+    segs = transcribe_channels(fw_engine, mono, 8000, "en")
+    words = _words(segs, "mixed")
+    assert {"morning", "cleaning", "tuesday"} <= words
+
+
+def test_post_filter_drops_repetition_loops():
+    loop = Segment(1, "caller", 0, 5, "Thank you. Thank you. Thank you. Thank you. Thank you.",
+                   [Word(w, i * 0.5, i * 0.5 + 0.4) for i, w in enumerate(["Thank", "you."] * 5)])
+    out = drop_repetitions([loop])
+    assert [s.text for s in out] == ["Thank you."]
+    same = [Segment(0, "admin", i, i + 1, "Продолжаем запись.") for i in range(5)]
+    assert len(drop_repetitions(same)) == 1
+    credits = Segment(0, "admin", 0, 2, "Субтитры сделал DimaTorzok")
+    normal = Segment(0, "admin", 2, 4, "Запишу вас на вторник, на десять часов.")
+    assert [s.text for s in drop_repetitions([credits, normal])] == [normal.text]
+    assert drop_repetitions([normal]) == [normal]

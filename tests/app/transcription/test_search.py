@@ -1,0 +1,93 @@
+"""Encrypted transcripts and full-text search over keyed hashes, on SQLite and PostgreSQL."""
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from app.transcription import textnorm
+from app.transcription.queue import JobQueue
+from app.transcription.search import TranscriptSearch
+from app.transcription.store import TranscriptStore
+from app.transcription.types import Segment, Word
+
+from .conftest import add_recordings
+
+RU = "У меня выпала пломба, можно записаться к врачу на завтра?"
+EN = "I would like to book two cleanings with doctor Brown."
+
+
+def _fill(sessions, keys):
+    q = JobQueue(sessions, keys)
+    r1, r2 = add_recordings(sessions, 2)
+    for r, segs in ((r1, [Segment(0, "admin", 0.5, 2.0, "Стоматология Улыбка, здравствуйте."),
+                          Segment(1, "caller", 2.5, 6.0, RU, [Word("У", 2.5, 2.6, 0.9)], "ru")]),
+                    (r2, [Segment(1, "caller", 1.0, 4.0, EN, [], "en")])):
+        q.enqueue(r)
+        q.complete(q.claim("w"), segs)
+    return r1, r2
+
+
+def test_word_forms_match_and_are_highlighted(sessions, keys):
+    r1, r2 = _fill(sessions, keys)
+    search = TranscriptSearch(sessions, keys)
+    hits = search.search("пломбу", 10)
+    assert [(h.recording_id, h.speaker, h.text) for h in hits] == [(r1, "caller", RU)]
+    assert hits[0].marked() == "У меня выпала [пломба], можно записаться к врачу на завтра?"
+    assert hits[0].start == 2.5 and hits[0].end == 6.0
+    assert search.search("Записаться ВРАЧ", 10)[0].marked("<", ">") == \
+        "У меня выпала пломба, можно <записаться> к <врачу> на завтра?"
+    assert search.search("пломба кариес", 10) == []  # every word must occur
+    en = search.search("cleaning", 10)
+    assert [h.recording_id for h in en] == [r2]
+    assert en[0].html() == "I would like to book two <b>cleanings</b> with doctor Brown."
+    assert search.search("", 10) == [] and search.search("?!", 10) == []
+    assert len(search.search("здравствуйте", 10)) == 1
+
+
+def test_retranscription_replaces_the_index(sessions, keys):
+    r1, _ = _fill(sessions, keys)
+    q = JobQueue(sessions, keys)
+    q.enqueue(r1, model="other")
+    q.complete(q.claim("w"), [Segment(1, "caller", 0, 2, "Хочу ещё отменить запись.")])
+    s = TranscriptSearch(sessions, keys)
+    assert s.search("пломба", 10) == []
+    assert [h.text for h in s.search("еще отмена", 10)] == ["Хочу ещё отменить запись."]  # ё/е and endings
+    assert [x.text for x in TranscriptStore(sessions, keys).segments(r1)] == ["Хочу ещё отменить запись."]
+
+
+def test_store_returns_decrypted_segments_in_time_order(sessions, keys):
+    r1, _ = _fill(sessions, keys)
+    segs = TranscriptStore(sessions, keys).segments(r1)
+    assert [(s.speaker, s.text) for s in segs] == [("admin", "Стоматология Улыбка, здравствуйте."), ("caller", RU)]
+    assert segs[1].words[0].word == "У" and segs[1].language == "ru"
+
+
+def test_no_plaintext_in_the_database(db_url, sessions, keys, engine):
+    _fill(sessions, keys)
+    secrets = ["пломба", "cleanings", "Brown", textnorm.stem("пломба")]
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT payload, CAST(search_tokens AS TEXT) FROM transcript_segments")).all()
+    for payload, toks in rows:
+        blob = bytes(payload)
+        for w in secrets:
+            assert w.encode() not in blob and w.lower() not in (toks or "").lower()
+    if db_url.startswith("sqlite"):
+        engine.dispose()  # checkpoint the WAL into the file
+        path = Path(db_url.removeprefix("sqlite:///"))
+        raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        for w in secrets:
+            assert w.encode("utf-8") not in raw
+
+
+def test_wrong_key_cannot_read(sessions, keys):
+    import os
+
+    import pytest
+
+    from app.transcription.crypto import DecryptionError, TranscriptKeys
+
+    r1, _ = _fill(sessions, keys)
+    other = TranscriptKeys.from_master(os.urandom(32))
+    with pytest.raises(DecryptionError):
+        TranscriptStore(sessions, other).segments(r1)
+    assert TranscriptSearch(sessions, other).search("пломба", 5) == []
