@@ -224,11 +224,28 @@ def run(settings, args) -> int:
                            "CareCall starts with an empty clinic."))
             start_window()
         else:
+            from PySide6.QtCore import QObject, Signal, Slot
+
+            class _Progress(QObject):
+                changed = Signal(int, int)
+
+                def __init__(self, dialog):
+                    super().__init__(dialog)
+                    self.dialog = dialog
+                    self.changed.connect(self._on_changed)
+
+                @Slot(int, int)
+                def _on_changed(self, done: int, total: int) -> None:
+                    self.dialog.setMaximum(max(total, 1))
+                    self.dialog.setValue(done)
+
             dlg = QProgressDialog(app.translate("Startup", "First start: creating a demo clinic…"), "", 0, 0)
             dlg.setCancelButton(None)
             dlg.setWindowTitle("CareCall")
             dlg.setMinimumDuration(0)
             dlg.show()
+            bridge = _Progress(dlg)  # emitted from the worker, delivered queued on the UI thread
+            state["progress"] = bridge
 
             def demo_done(_result) -> None:
                 dlg.close()
@@ -241,7 +258,7 @@ def run(settings, args) -> int:
                 show_error(exc, modal=True)
                 start_window()
 
-            runner.run(lambda: _ensure_demo_call(ctx.engine, settings), demo_done, demo_failed)
+            runner.run(lambda: _ensure_demo_call(ctx.engine, settings, bridge.changed.emit), demo_done, demo_failed)
     else:
         start_window()
 

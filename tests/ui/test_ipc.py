@@ -16,7 +16,7 @@ from ui.ipc import AlreadyRunning, IpcServer
 from ui.tasks import TaskRunner
 
 ROOT = Path(__file__).resolve().parents[2]
-CLIENT = [sys.executable, "-c", "import argparse,sys; from app.commands import gui; p=argparse.ArgumentParser(); s=p.add_subparsers(); c=argparse.ArgumentParser(add_help=False); c.add_argument(\"--config\"); c.add_argument(\"--database\"); gui.register(s, c); a=p.parse_args(sys.argv[1:]); sys.exit(a.func(a))", "call"]
+CLIENT = [sys.executable, "-m", "app", "call"]
 
 
 @pytest.fixture

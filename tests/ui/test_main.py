@@ -1,0 +1,84 @@
+"""The composition root: self-test, a database that cannot be opened, the first start."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ui import main as ui_main
+from ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _gui(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app", "gui", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_self_test_renders_the_first_patients_card(sqlite_url, clinic):
+    out = _gui("--self-test", "--database", sqlite_url, "--language", "en")
+    assert out.returncode == 0, out.stderr
+    assert "ok   _check_card: rendered the card of patient 1" in out.stdout
+    assert out.stdout.strip().endswith("self-test ok")
+
+
+def test_self_test_fails_clearly_without_a_database():
+    out = _gui("--self-test", "--database", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert out.returncode == 1
+    assert "self-test FAILED: cannot open the database" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+@pytest.fixture
+def restore_app(qapp, monkeypatch):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    yield qapp
+    ui_main.remove_translators(qapp, getattr(qapp, "_carecall_translators", []))
+    qapp._carecall_translators = []
+    qapp.setStyleSheet("")
+
+
+def test_database_error_shows_a_dialog_and_exits_1(restore_app, settings, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text: shown.append(text)))
+    args = argparse.Namespace(language="en", self_test=False, database="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert ui_main.run(settings, args) == 1
+    assert len(shown) == 1 and shown[0].startswith("Cannot open the database: cannot open the database")
+
+
+def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app, settings, sqlite_url, qtbot):
+    settings.database.demo_patients = 40
+    seen: dict = {}
+
+    def poll():
+        wins = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not wins:
+            QTimer.singleShot(50, poll)
+            return
+        w = wins[0]
+        seen["title"] = w.windowTitle()
+
+        def check(e164: str) -> None:
+            seen["shown"] = (e164, w.stack.currentWidget() is w.chooser, w.chooser.rows())
+            w.close()
+            QApplication.instance().quit()
+
+        w.incoming_shown.connect(check)
+        w.show_incoming("+7 916 123-45-67")
+
+    QTimer.singleShot(0, poll)
+    QTimer.singleShot(60_000, QApplication.instance().quit)  # a safety net, never the expected path
+    args = argparse.Namespace(language="en", self_test=False, database=sqlite_url)
+    assert ui_main.run(settings, args) == 0
+    assert seen["title"] == "CareCall"
+    e164, is_chooser, rows = seen["shown"]
+    assert e164 == "+79161234567" and is_chooser
+    assert rows[0].startswith("1.  Иванова Ольга Петровна")
+    assert not Path(settings.ipc_path()).exists()  # the server closed on exit
