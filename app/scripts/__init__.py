@@ -1,0 +1,1 @@
+"""Call scripts per situation: templates (resources/scripts/<lang>/), rendering, versions."""
