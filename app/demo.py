@@ -36,7 +36,7 @@ SHOWCASE: dict[str, str] = {
     "ivanova_mother": "+79161234567",  # Иванова Ольга Петровна: plan stage due, bonus expiring
     "ivanov_son": "+79161234567",  # Иванов Пётр Сергеевич: shares his mother's mobile
     "ivanov_father": "+79167654321",  # Иванов Сергей Николаевич: shares the home line
-    "ivanov_home": "+74951234567",  # the Ivanovs' home line: three patients
+    "ivanov_home": "+74951234567",  # the Ivanovs' home line: mother and father
     "return_consultation": "+79031112233",  # Кузнецов Дмитрий Андреевич: consultation yesterday
     "lapsed_prevention": "+79262223344",  # Смирнова Елена Викторовна: last visit 14 months ago
     "follow_up_today": "+79857778899",  # Волков Андрей Игоревич: wisdom tooth removed today
@@ -465,7 +465,8 @@ class _Clinic:
     # numbers ---------------------------------------------------------------------------
     def _number(self, codes, k: int) -> str:
         code = codes[k % len(codes)]
-        sub = ((k // len(codes)) * self.mult + self.offset) % 10**7
+        # k -> subscriber is a permutation of 0..10**7-1, so numbers never repeat (k < 10**7)
+        sub = (k * self.mult + self.offset) % 10**7
         return f"+7{code}{sub:07d}"
 
     def new_mobile(self) -> str:
@@ -1437,13 +1438,21 @@ def clear_clinic(engine: Engine) -> list[str]:
         with engine.connect() as conn:
             # Unindexed self-references (patients.referred_by_id) make per-row foreign key checks
             # quadratic; the whole closure of referring tables goes, so integrity is kept.
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # PRAGMA foreign_keys only works outside a transaction: use the DBAPI connection.
+            cur = conn.connection.dbapi_connection.cursor()
+            cur.execute("PRAGMA foreign_keys=OFF")
             try:
-                with conn.begin():
+                cur.execute("BEGIN IMMEDIATE")
+                try:
                     for n in reversed(names):
-                        conn.exec_driver_sql(f'DELETE FROM "{n}"')
+                        cur.execute(f'DELETE FROM "{n}"')
+                    cur.execute("COMMIT")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
             finally:
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
     return names
 
 
