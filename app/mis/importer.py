@@ -369,14 +369,25 @@ class Importer:
             last, first, patr = V.split_full_name(V.clean_name(rec["full_name"]))
         else:
             last, first, patr = (V.clean_name(rec.get(k)) for k in ("last_name", "first_name", "patronymic"))
+        problems: list[str] = []  # every reason at once, so one fix of the export is enough
         if not last or not first:
             raise RowRejected("last name and first name are required")
         if re.search(r"\d|[^\w\s\-'.()]", last + first + patr):
             raise RowRejected(f"{' '.join((last, first, patr)).strip()!r} does not look like a person's name")
-        sex = V.parse_sex(rec.get("sex")) or V.guess_sex(last, first, patr)
-        if sex is None:
-            raise RowRejected("sex is missing and cannot be told from the name")
-        bd = V.parse_date(rec.get("birth_date"), birth=True, today=self.today)
+        bd = None
+        try:
+            bd = V.parse_date(rec.get("birth_date"), birth=True, today=self.today)
+        except V.ValueProblem as e:
+            problems.append(str(e))
+        sex = None
+        try:
+            sex = V.parse_sex(rec.get("sex")) or V.guess_sex(last, first, patr)
+            if sex is None:
+                problems.append("sex is missing and cannot be told from the name")
+        except V.ValueProblem as e:
+            problems.append(str(e))
+        if problems:
+            raise RowRejected("; ".join(problems))
         good, bad = V.parse_phones(rec.get("phones"), self.region)
         notes = [f"phone skipped: {b}" for b in bad]
         ext = V.text(rec.get("external_id"))[:64]
