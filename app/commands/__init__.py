@@ -10,5 +10,6 @@ COMMAND_MODULES = [
     "app.commands.secret",
     "app.commands.review",
     "app.commands.transcription",
+    "app.commands.mis",
     "app.commands.key",
 ]
