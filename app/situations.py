@@ -227,6 +227,8 @@ def detect(f: PatientFacts, now: datetime, rules: Rules = Rules()) -> list[Situa
             {"doctor": last.doctor, "specialty": last.specialty, "visit_date": last_day,
              "due_service": last.services[0].name},
         ))
+        # the return script asks how the patient is too: one call, not two
+        out = [s for s in out if s.code != FOLLOW_UP]
 
     # continued treatment: a due stage (overdue = abandoned) of an active plan
     best: tuple[date, PlanFact, StageFact] | None = None

@@ -173,6 +173,8 @@ def test_ranking_puts_the_time_critical_first():
         plans=[PlanFact("План", "Смирнова А. В.", date(2026, 9, 1), "active",
                         (StageFact("Этап", date(2026, 10, 1), "due"),))],
     )
-    assert codes(f) == [S.FOLLOW_UP, S.RETURN_CONSULTATION, S.CONTINUED_TREATMENT, S.BIRTHDAY]
+    # the return call after yesterday's consultation replaces the follow-up (it asks how they are)
+    assert codes(f) == [S.RETURN_CONSULTATION, S.CONTINUED_TREATMENT, S.BIRTHDAY]
+    assert codes(facts(visits=[visit(1)]))[0] == S.FOLLOW_UP
     f2 = facts(visits=[visit(1)], appointments=[AppointmentFact(NOW + timedelta(hours=1), "Д", "У", "scheduled")])
     assert codes(f2)[0] == S.CONFIRMATION
