@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import importlib
 
-ENRICHER_MODULES: list[str] = []
+ENRICHER_MODULES: list[str] = [
+    "app.scripts.card_enricher",  # situations + script (issue 3)
+]
 
 
 def enrich(ctx, out: dict, today) -> None:

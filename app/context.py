@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -25,6 +26,36 @@ class AppContext:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    # --- issue 3: situations, scripts, call lists, bonus ledger ---
+    @functools.cached_property
+    def situations(self):
+        from app.situation_service import SituationService
+        from app.situations import Rules
+
+        return SituationService(self.sessions, Rules.from_settings(self.settings.scripts),
+                                self.settings.phone.default_region, self.settings.bonus.redemption_cap_percent)
+
+    @functools.cached_property
+    def scripts(self):
+        from app.scripts.service import ScriptService
+
+        return ScriptService(self.sessions, self.situations, self.settings.scripts.language,
+                             self.settings.scripts.clinic_name)
+
+    @functools.cached_property
+    def call_lists(self):
+        from app.call_list_service import CallListService
+
+        return CallListService(self.sessions, self.situations, self.settings.scripts.lists,
+                               self.settings.scripts.claim_timeout_minutes)
+
+    @functools.cached_property
+    def bonus(self):
+        from app.bonus_programme import Programme
+        from app.bonus_service import BonusService
+
+        return BonusService(self.sessions, Programme.from_settings(self.settings.bonus))
 
 
 def database_url(settings: Settings, override: str | None = None) -> str:

@@ -109,7 +109,7 @@ class ScriptSettings(_Section):
     """Situations, scripts and call lists (issue 3)."""
 
     language: Literal["ru", "en"] = "ru"
-    clinic_name: str = "клиника"
+    clinic_name: str = ""  # said in the opening line; empty: a neutral greeting
     # return: consultation without treatment -> call the next day; still listed for this many days
     return_window_days: int = Field(default=7, ge=1)
     lapse_days: int = Field(default=365, ge=30)  # no visit for this long -> "return"

@@ -8,6 +8,8 @@ COMMAND_MODULES = [
     "app.commands.card",
     "app.commands.demo",
     "app.commands.secret",
+    "app.commands.lists",  # issue 3
+    "app.commands.bonus",  # issue 3
     "app.commands.review",
     "app.commands.transcription",
     "app.commands.mis",
