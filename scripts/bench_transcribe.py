@@ -1,0 +1,184 @@
+"""Transcription benchmark: a 3-minute two-sided phone call in English and in Russian.
+
+The call is built from Festival phrases (G.711 mu-law round trip, 8 kHz), administrator on
+channel 0 and caller on channel 1 with pauses between turns. Each engine/setting is run on
+2 threads; printed as JSON: real-time factor (processing seconds / audio seconds, model load
+excluded and reported apart), peak memory (max RSS of this process), and WER against the known
+text (jiwer; lower case, punctuation stripped, ё->е, numbers as words).
+
+    .venv/bin/python scripts/bench_transcribe.py [--configs chosen,beam5] [--openai-model PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+EN = [
+    (0, "Good morning, Smile dental clinic, this is Anna speaking, how can I help you?"),
+    (1, "Hello, my name is Peter Collins. I would like to book an appointment for a cleaning."),
+    (0, "Of course. Have you visited our clinic before, or is this your first time with us?"),
+    (1, "I came last year for a filling with doctor Brown, so I should be in your system."),
+    (0, "Let me check. Could you please tell me your date of birth?"),
+    (1, "Yes, it is the twelfth of March, nineteen eighty five."),
+    (0, "Thank you, Mister Collins, I can see your card. Doctor Brown has free time next Tuesday."),
+    (1, "Tuesday works for me. Is there anything in the morning?"),
+    (0, "There is a slot at ten thirty in the morning and another one at eleven fifteen."),
+    (1, "Ten thirty is perfect. How long will the cleaning take?"),
+    (0, "A professional cleaning takes about one hour, and the price is four thousand roubles."),
+    (1, "That is fine. Do I need to bring anything with me?"),
+    (0, "Please bring your passport and your insurance policy if you have one."),
+    (1, "I have a policy from my employer. Will it cover the cleaning?"),
+    (0, "Most policies cover a yearly cleaning, but we will check it when you arrive."),
+    (1, "Great. Also, one of my teeth has been sensitive to cold drinks lately."),
+    (0, "I will add a note for the doctor, so she can take a look at that tooth as well."),
+    (1, "Thank you. Should I come a little earlier to fill in any forms?"),
+    (0, "Yes, please come ten minutes early. We will send you a reminder the day before."),
+    (1, "Will the reminder come by text message or by email?"),
+    (0, "By text message to the number you are calling from. Is that number correct?"),
+    (1, "Yes, this is my mobile phone, you can use it."),
+    (0, "Wonderful. So you are booked with doctor Brown on Tuesday at ten thirty."),
+    (1, "Thank you very much for your help, Anna. Have a nice day."),
+    (0, "You are welcome, Mister Collins. See you on Tuesday, goodbye."),
+]
+RU = [
+    (0, "Стоматология Улыбка, администратор Анна, здравствуйте, чем могу помочь?"),
+    (1, "Здравствуйте, меня зовут Ольга Петрова. У меня вчера выпала пломба."),
+    (0, "Очень жаль. Зуб сейчас болит или только неприятно, когда едите?"),
+    (1, "Болит несильно, но реагирует на холодное и на сладкое."),
+    (0, "Понимаю. Вы уже были у нас в клинике раньше?"),
+    (1, "Да, я лечилась у доктора Смирновой в прошлом году."),
+    (0, "Отлично, я вижу вашу карту. Назовите, пожалуйста, дату рождения."),
+    (1, "Пятое мая, тысяча девятьсот девяностый год."),
+    (0, "Спасибо. Доктор Смирнова может принять вас завтра в десять утра."),
+    (1, "Завтра утром я работаю. А есть время вечером?"),
+    (0, "Вечером есть окно в восемнадцать тридцать, в четверг."),
+    (1, "Четверг подходит. Сколько будет стоить новая пломба?"),
+    (0, "Стоимость пломбы от четырёх до шести тысяч рублей, врач скажет точно после осмотра."),
+    (1, "Хорошо. А снимок нужно делать отдельно?"),
+    (0, "Если понадобится снимок, его сделают прямо в кабинете, это займёт пять минут."),
+    (1, "Понятно. У меня есть бонусы по вашей программе, их можно использовать?"),
+    (0, "Да, бонусами можно оплатить до половины стоимости лечения."),
+    (1, "Замечательно. Что мне взять с собой?"),
+    (0, "Возьмите паспорт. Приходите за десять минут до приёма."),
+    (1, "Хорошо, а напоминание вы пришлёте?"),
+    (0, "Да, накануне придёт сообщение на этот номер телефона."),
+    (1, "Спасибо большое, вы мне очень помогли."),
+    (0, "Пожалуйста. Ждём вас в четверг в восемнадцать тридцать. До свидания."),
+    (1, "До свидания, всего доброго."),
+]
+
+_EN_NUM = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen " \
+          "sixteen seventeen eighteen nineteen".split()
+_EN_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_RU_NUM = ("ноль один два три четыре пять шесть семь восемь девять десять одиннадцать двенадцать "
+           "тринадцать четырнадцать пятнадцать шестнадцать семнадцать восемнадцать девятнадцать").split()
+_RU_TENS = "_ _ двадцать тридцать сорок пятьдесят шестьдесят семьдесят восемьдесят девяносто".split()
+
+
+def _num_words(n: int, lang: str) -> str:
+    small, tens = (_EN_NUM, _EN_TENS) if lang == "en" else (_RU_NUM, _RU_TENS)
+    if n < 20:
+        return small[n]
+    if n < 100:
+        return tens[n // 10] + ("" if n % 10 == 0 else " " + small[n % 10])
+    if lang == "en" and 1100 <= n < 2100 and n % 100:  # years: nineteen eighty five
+        return _num_words(n // 100, lang) + " " + _num_words(n % 100, lang)
+    if n < 1000:
+        h = (small[n // 100] + " hundred") if lang == "en" else \
+            ["", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот",
+             "девятьсот"][n // 100]
+        return h + ("" if n % 100 == 0 else " " + _num_words(n % 100, lang))
+    if n < 1_000_000:
+        th = (_num_words(n // 1000, lang) + " thousand") if lang == "en" else \
+            ({1: "тысяча", 2: "две тысячи", 3: "три тысячи", 4: "четыре тысячи"}.get(n // 1000)
+             or _num_words(n // 1000, lang) + " тысяч")
+        return th + ("" if n % 1000 == 0 else " " + _num_words(n % 1000, lang))
+    return str(n)
+
+
+def normalise(text: str, lang: str) -> str:
+    t = text.lower().replace("ё", "е")
+    t = re.sub(r"(\d+):(\d\d)", lambda m: f"{m.group(1)} {m.group(2)}", t)
+    t = re.sub(r"\d+", lambda m: " " + _num_words(int(m.group(0)), lang) + " ", t)
+    t = t.replace("dr.", "doctor").replace("mr.", "mister")
+    t = re.sub(r"[^\w\s]|_", " ", t)
+    return " ".join(t.split())
+
+
+CONFIGS = {
+    "chosen": dict(beam_size=1, compute_type="int8", word_timestamps=True, vad=True),
+    "beam5": dict(beam_size=5, compute_type="int8", word_timestamps=True, vad=True),
+    "no_word_times": dict(beam_size=1, compute_type="int8", word_timestamps=False, vad=True),
+}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--configs", default="chosen,beam5")
+    ap.add_argument("--openai-model", default="", help="real openai-whisper weights (.pt); none: not available")
+    ap.add_argument("--workdir", default="")
+    args = ap.parse_args()
+
+    import jiwer
+
+    from app.settings import AsrSettings
+    from app.transcription.engines import EngineUnavailable, create_engine, transcribe_channels
+    from app.transcription.synth import build_call
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="carecall-bench-"))
+    calls = {}
+    for lang, turns in (("en", EN), ("ru", RU)):
+        audio = build_call(turns, lang, work / "phrases", seed=11)
+        ref = normalise(" ".join(t for _, t in turns), lang)
+        calls[lang] = (audio, ref)
+    out = {"audio_seconds": {k: round(v[0].shape[1] / 8000, 1) for k, v in calls.items()},
+           "samplerate": 8000, "threads": 2, "results": []}
+
+    def run(engine_name: str, label: str, asr: AsrSettings, model: str = ""):
+        t0 = time.perf_counter()
+        try:
+            engine = create_engine(engine_name, model, asr)
+        except EngineUnavailable as e:
+            out["results"].append({"engine": engine_name, "config": label, "available": False, "reason": str(e)})
+            return
+        load = time.perf_counter() - t0
+        res = {"engine": engine_name, "config": label, "available": True, "model": engine.model_name,
+               "settings": {k: getattr(asr, k) for k in ("beam_size", "compute_type", "word_timestamps", "vad",
+                                                         "vad_min_silence_ms", "threads")},
+               "load_seconds": round(load, 2)}
+        for lang, (audio, ref) in calls.items():
+            t0 = time.perf_counter()
+            segs = transcribe_channels(engine, audio, 8000, lang)
+            dt = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            segs_auto = transcribe_channels(engine, audio[:, : 8000 * 20], 8000, "auto") if label == "chosen" else None
+            hyp = normalise(" ".join(s.text for s in sorted(segs, key=lambda s: s.start)), lang)
+            res[lang] = {"rtf": round(dt / (audio.shape[1] / 8000), 4), "seconds": round(dt, 2),
+                         "wer": round(jiwer.wer(ref, hyp), 4), "segments": len(segs),
+                         "speakers": sorted({s.speaker for s in segs})}
+            if segs_auto is not None:
+                res[lang]["auto_language_detected"] = sorted({s.language for s in segs_auto})
+        res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        out["results"].append(res)
+        print(json.dumps(res, ensure_ascii=False), file=sys.stderr, flush=True)
+
+    for label in args.configs.split(","):
+        cfg = CONFIGS[label]
+        run("faster-whisper", label, AsrSettings(threads=2, **cfg))
+    run("openai-whisper", "chosen", AsrSettings(threads=2, openai_model_path=args.openai_model, **CONFIGS["chosen"]))
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
