@@ -197,6 +197,7 @@ class CardView(QScrollArea):
         self.consents_label.setText(self._consents(card))
         self.comments_label.setText(card.comments or "—")
         self.comments_label.setProperty("empty", not card.comments)
+        self._repolish(self.comments_label)
 
         b = card.bonus
         self.bonus_balance.setText(self.tr("%n point(s)", "", b.balance).replace(str(b.balance), labels.points(b.balance)))
@@ -233,7 +234,7 @@ class CardView(QScrollArea):
         self.alert_labels = []
         for a in card.alerts:
             detail = card.open_complaints[0][:160] if a.code == "open_complaint" and card.open_complaints else ""
-            icon = "⛔" if a.code in labels.DANGER_ALERTS else "⚠"
+            icon = "✖" if a.code in labels.DANGER_ALERTS else "⚠"
             lab = _label(f"{icon}  {labels.alert_text(a.code, detail)}",
                          "alert_danger" if a.code in labels.DANGER_ALERTS else "alert_warning")
             lab.setProperty("code", a.code)

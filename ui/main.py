@@ -156,6 +156,7 @@ def run(settings, args) -> int:
         log_path = None
     log.info("starting CareCall (language %s, log %s)", lang, log_path)
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
     from ui.errors import install_excepthook
@@ -202,7 +203,9 @@ def run(settings, args) -> int:
         except AlreadyRunning:
             QMessageBox.information(w, "CareCall", app.translate(
                 "Startup", "CareCall is already running on this computer. Incoming calls go to that window."))
-            app.quit()
+            w.deleteLater()
+            # quit() before exec() does nothing: leave through the event loop once it runs
+            QTimer.singleShot(0, lambda: app.exit(1))
             return
         except OSError as e:
             log.warning("no IPC: %s", e)

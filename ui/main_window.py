@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.current_card: Card | None = None
         self.current_lookup: Lookup | None = None
         self._seq = 0  # the newest request wins; late answers to older ones are dropped
+        self._call_banner = ""  # the ringing number's banner while the chooser waits for a choice
         self._shortcuts: dict[str, QShortcut] = {}
 
         central = QWidget()
@@ -196,13 +197,15 @@ class MainWindow(QMainWindow):
                     on_shown(f"{display}: superseded by a newer call")
                 return
             self.current_lookup = lk
+            self._call_banner = ""
             if card is not None:
                 self._banner(self._call_text(direction, display) + "  —  " + card.full_name)
                 self._show_card(card)
                 msg = f"card shown for {card.full_name} ({display})"
             elif lk.needs_choice:
                 self._banner(self._call_text(direction, display) + "  —  " +
-                             self.tr("%1 patients share this number").replace("%1", str(len(lk.matches))))
+                             self.tr("%n patient(s) share this number", "", len(lk.matches)))
+                self._call_banner = self._call_text(direction, display)
                 self.chooser.show_lookup(lk)
                 self.stack.setCurrentWidget(self.chooser)
                 self.chooser.list.setFocus()
@@ -324,6 +327,9 @@ class MainWindow(QMainWindow):
 
     def _show_card(self, card: Card) -> None:
         self.current_card = card
+        lk = self.current_lookup
+        if self._call_banner and lk is not None and any(m.id == card.patient_id for m in lk.matches):
+            self._banner(self._call_banner + "  —  " + card.full_name)
         self.card_view.show_card(card, self.today())
         self.stack.setCurrentWidget(self.card_view)
         self.setWindowTitle(f"{card.full_name} — CareCall")

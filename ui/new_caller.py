@@ -93,7 +93,12 @@ class NewCallerForm(QWidget):
         add("sex", self.tr("Sex"), sex_row)
         add("birth_date", self.tr("Birth date"), self.birth_date)
         add("comments", self.tr("Comment"), self.comments)
-        lay.addLayout(form)
+        form_box = QWidget()
+        form_box.setObjectName("new_caller_form")
+        form_box.setMaximumWidth(760)
+        form_box.setLayout(form)
+        form.setContentsMargins(0, 8, 0, 8)
+        lay.addWidget(form_box)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Create card (Ctrl+S)"))

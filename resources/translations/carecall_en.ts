@@ -4,7 +4,7 @@
 <context>
     <name>CardView</name>
     <message numerus="yes">
-        <location filename="../../ui/card_view.py" line="202" />
+        <location filename="../../ui/card_view.py" line="203" />
         <source>%n point(s)</source>
         <translation>
             <numerusform>%n point</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/card_view.py" line="206" />
+        <location filename="../../ui/card_view.py" line="207" />
         <source>%n point(s) expire on %1</source>
         <translation>
             <numerusform>%n point expires on %1</numerusform>
@@ -28,6 +28,17 @@
         <translation>
             <numerusform>%n year</numerusform>
             <numerusform>%n years</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="207" />
+        <source>%n patient(s) share this number</source>
+        <translation>
+            <numerusform>%n patient shares this number</numerusform>
+            <numerusform>%n patients share this number</numerusform>
         </translation>
     </message>
 </context>

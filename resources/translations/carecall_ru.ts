@@ -94,7 +94,7 @@
         <translation>основной</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/card_view.py" line="202" />
+        <location filename="../../ui/card_view.py" line="203" />
         <source>%n point(s)</source>
         <translation>
             <numerusform>%n балл</numerusform>
@@ -103,7 +103,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/card_view.py" line="206" />
+        <location filename="../../ui/card_view.py" line="207" />
         <source>%n point(s) expire on %1</source>
         <translation>
             <numerusform>%n балл сгорит %1</numerusform>
@@ -112,57 +112,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="211" />
+        <location filename="../../ui/card_view.py" line="212" />
         <source>no expiry coming</source>
         <translation>срок не ограничен</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="214" />
+        <location filename="../../ui/card_view.py" line="215" />
         <source>can pay up to %1% of a bill</source>
         <translation>можно оплатить до %1% счёта</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="225" />
+        <location filename="../../ui/card_view.py" line="226" />
         <source>none booked</source>
         <translation>не записан(а)</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="249" />
+        <location filename="../../ui/card_view.py" line="250" />
         <source>calls</source>
         <translation>звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="250" />
+        <location filename="../../ui/card_view.py" line="251" />
         <source>messages</source>
         <translation>сообщения</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="251" />
+        <location filename="../../ui/card_view.py" line="252" />
         <source>recording</source>
         <translation>запись</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="269" />
+        <location filename="../../ui/card_view.py" line="270" />
         <source>shares this phone</source>
         <translation>общий номер</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="274" />
+        <location filename="../../ui/card_view.py" line="275" />
         <source>Open this card</source>
         <translation>Открыть эту карточку</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="284" />
+        <location filename="../../ui/card_view.py" line="285" />
         <source>No treatment plans</source>
         <translation>Планов лечения нет</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="302" />
+        <location filename="../../ui/card_view.py" line="303" />
         <source>overdue since %1</source>
         <translation>просрочен с %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="304" />
+        <location filename="../../ui/card_view.py" line="305" />
         <source>due by %1</source>
         <translation>до %1</translation>
     </message>
@@ -177,7 +177,7 @@
     <message>
         <location filename="../../ui/chooser.py" line="45" />
         <source>%1 patients share the number %2: who is calling?</source>
-        <translation>Номер %2 у нескольких пациентов (%1): кто звонит?</translation>
+        <translation>Номер %2 общий у нескольких пациентов. Кто звонит?</translation>
     </message>
 </context>
 <context>
@@ -366,63 +366,67 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="86" />
+        <location filename="../../ui/main_window.py" line="87" />
         <source>Search by name or phone (Ctrl+F)</source>
         <extracomment>a card is on screen (patient id) the result of an incoming call is on screen (E.164 number): card, chooser or new caller</extracomment>
         <translation>Поиск по ФИО или телефону (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>Hide the banner</source>
         <translation>Скрыть уведомление</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119" />
+        <location filename="../../ui/main_window.py" line="120" />
         <source>Waiting for a call.&lt;br&gt;&lt;br&gt;&lt;b&gt;Ctrl+F&lt;/b&gt; — find a patient by name or phone&lt;br&gt;&lt;b&gt;Ctrl+N&lt;/b&gt; — new patient</source>
         <translation>Ожидание звонка.&lt;br&gt;&lt;br&gt;&lt;b&gt;Ctrl+F&lt;/b&gt; — найти пациента по ФИО или телефону&lt;br&gt;&lt;b&gt;Ctrl+N&lt;/b&gt; — новый пациент</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147" />
+        <location filename="../../ui/main_window.py" line="148" />
         <source>Caller</source>
         <translation>Звонящий</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="176" />
+        <location filename="../../ui/main_window.py" line="177" />
         <source>Unreadable number: %1</source>
         <translation>Не удалось распознать номер: %1</translation>
     </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="205" />
-        <source>%1 patients share this number</source>
-        <translation>у номера несколько пациентов: %1</translation>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="207" />
+        <source>%n patient(s) share this number</source>
+        <translation>
+            <numerusform>%n пациент с этим номером</numerusform>
+            <numerusform>%n пациента с этим номером</numerusform>
+            <numerusform>%n пациентов с этим номером</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211" />
+        <location filename="../../ui/main_window.py" line="214" />
         <source>new caller</source>
         <translation>новый абонент</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315" />
+        <location filename="../../ui/main_window.py" line="318" />
         <source>Calling %1</source>
         <translation>Исходящий звонок %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="316" />
+        <location filename="../../ui/main_window.py" line="319" />
         <source>Incoming call %1</source>
         <translation>Входящий звонок %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333" />
+        <location filename="../../ui/main_window.py" line="339" />
         <source>Card created</source>
         <translation>Карточка создана</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347" />
+        <location filename="../../ui/main_window.py" line="353" />
         <source>This patient is no longer in the database.</source>
         <translation>Этого пациента больше нет в базе.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350" />
+        <location filename="../../ui/main_window.py" line="356" />
         <source>Could not load the data: %1</source>
         <translation>Не удалось загрузить данные: %1</translation>
     </message>
@@ -490,57 +494,57 @@
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="99" />
+        <location filename="../../ui/new_caller.py" line="104" />
         <source>Create card (Ctrl+S)</source>
         <translation>Создать карточку (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="102" />
+        <location filename="../../ui/new_caller.py" line="107" />
         <source>Back (Esc)</source>
         <translation>Назад (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="130" />
+        <location filename="../../ui/new_caller.py" line="135" />
         <source>New caller: %1</source>
         <translation>Новый абонент: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="131" />
+        <location filename="../../ui/new_caller.py" line="136" />
         <source>New patient</source>
         <translation>Новый пациент</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="168" />
+        <location filename="../../ui/new_caller.py" line="173" />
         <source>Not a valid phone number: check the digits</source>
         <translation>Неверный номер телефона: проверьте цифры</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="173" />
+        <location filename="../../ui/new_caller.py" line="178" />
         <source>Required</source>
         <translation>Обязательное поле</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="182" />
+        <location filename="../../ui/new_caller.py" line="187" />
         <source>Choose female or male (Alt+F / Alt+M)</source>
         <translation>Выберите пол: женщина или мужчина (Alt+Ж / Alt+М)</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="190" />
+        <location filename="../../ui/new_caller.py" line="195" />
         <source>Write the date as DD.MM.YYYY</source>
         <translation>Введите дату в виде ДД.ММ.ГГГГ</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="194" />
+        <location filename="../../ui/new_caller.py" line="199" />
         <source>This birth date is not possible</source>
         <translation>Такой даты рождения быть не может</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="214" />
+        <location filename="../../ui/new_caller.py" line="219" />
         <source>Saving…</source>
         <translation>Сохранение…</translation>
     </message>
     <message>
-        <location filename="../../ui/new_caller.py" line="232" />
+        <location filename="../../ui/new_caller.py" line="237" />
         <source>Could not save the card: %1</source>
         <translation>Не удалось сохранить карточку: %1</translation>
     </message>
@@ -583,7 +587,7 @@
         <translation>База данных пуста, а генератора демо-клиники в этой сборке нет. CareCall запустится с пустой базой.</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="227" />
+        <location filename="../../ui/main.py" line="242" />
         <source>First start: creating a demo clinic…</source>
         <translation>Первый запуск: создаётся демо-клиника…</translation>
     </message>

@@ -33,7 +33,7 @@ def test_card_shows_who_is_calling_and_what_to_watch(qtbot, window, clinic):
     alerts = {lab.property("code"): (lab.objectName(), lab.text()) for lab in v.alert_labels}
     assert alerts["no_recording_consent"][0] == "alert_warning"
     assert "No consent to recording" in alerts["no_recording_consent"][1]
-    assert alerts["open_complaint"] == ("alert_danger", "⛔  Open complaint: Долго ждала в холле")
+    assert alerts["open_complaint"] == ("alert_danger", "✖  Open complaint: Долго ждала в холле")
     assert all(lab.isVisible() for lab in v.alert_labels)
     # bonus: balance, the nearest expiry (amount and date), the cap
     assert v.bonus_balance.text() == "1\u00a0200 points"
@@ -78,7 +78,7 @@ def test_family_member_opens_their_card(qtbot, window, clinic):
 def test_do_not_contact_and_no_call_consent_alerts(qtbot, window, clinic):
     v = _open(qtbot, window, clinic["lone"])
     assert [(lab.objectName(), lab.text()) for lab in v.alert_labels] == [
-        ("alert_danger", "⛔  Do not contact: the patient asked not to be called")]
+        ("alert_danger", "✖  Do not contact: the patient asked not to be called")]
     assert "✘</b> calls" in v.consents_label.text()
     assert not v.family.isVisible()
     v = _open(qtbot, window, clinic["maria"])

@@ -24,7 +24,7 @@ def test_main_window_in_russian(qtbot, russian, make_window, clinic):
     assert w.search_field.placeholderText() == "Поиск по ФИО или телефону (Ctrl+F)"
     with qtbot.waitSignal(w.incoming_shown):
         w.show_incoming("+7 916 123-45-67")
-    assert w.chooser.title.text() == "Номер +7 916 123-45-67 у нескольких пациентов (2): кто звонит?"
+    assert w.chooser.title.text() == "Номер +7 916 123-45-67 общий у нескольких пациентов. Кто звонит?"
     assert w.chooser.rows()[0] == "1.  Иванова Ольга Петровна, мать, 41 год"
     assert w.banner_label.text().startswith("☎  Входящий звонок +7 916 123-45-67")
     with qtbot.waitSignal(w.patient_opened):
@@ -38,7 +38,7 @@ def test_main_window_in_russian(qtbot, russian, make_window, clinic):
     assert v.bonus_cap.text() == "можно оплатить до 50% счёта"
     assert [lab.text() for lab in v.alert_labels] == [
         "⚠  Нет согласия на запись: этот звонок не записывать",
-        "⛔  Открытая жалоба: Долго ждала в холле",
+        "✖  Открытая жалоба: Долго ждала в холле",
     ]
     assert v.channel_label.text() == "WhatsApp"
     assert [b.text() for b in v.family_buttons] == ["Иванов Пётр Сергеевич, сын, 14 лет  ·  ☎ общий номер"]

@@ -39,7 +39,10 @@ def test_self_test_fails_clearly_without_a_database():
 @pytest.fixture
 def restore_app(qapp, monkeypatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    # closing run()'s window must not post a Quit that would end the next test's event loops
+    qapp.setQuitOnLastWindowClosed(False)
     yield qapp
+    qapp.setQuitOnLastWindowClosed(True)
     ui_main.remove_translators(qapp, getattr(qapp, "_carecall_translators", []))
     qapp._carecall_translators = []
     qapp.setStyleSheet("")
@@ -67,18 +70,43 @@ def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app
 
         def check(e164: str) -> None:
             seen["shown"] = (e164, w.stack.currentWidget() is w.chooser, w.chooser.rows())
-            w.close()
+            seen["window"] = w
             QApplication.instance().quit()
 
         w.incoming_shown.connect(check)
         w.show_incoming("+7 916 123-45-67")
 
     QTimer.singleShot(0, poll)
-    QTimer.singleShot(60_000, QApplication.instance().quit)  # a safety net, never the expected path
+    safety = QTimer()  # a safety net, never the expected path
+    safety.setSingleShot(True)
+    safety.timeout.connect(QApplication.instance().quit)
+    safety.start(60_000)
     args = argparse.Namespace(language="en", self_test=False, database=sqlite_url)
-    assert ui_main.run(settings, args) == 0
+    try:
+        assert ui_main.run(settings, args) == 0
+    finally:
+        safety.stop()
+        if "window" in seen:
+            seen["window"].close()
+            seen["window"].deleteLater()
     assert seen["title"] == "CareCall"
     e164, is_chooser, rows = seen["shown"]
     assert e164 == "+79161234567" and is_chooser
     assert rows[0].startswith("1.  Иванова Ольга Петровна")
     assert not Path(settings.ipc_path()).exists()  # the server closed on exit
+
+
+def test_a_second_instance_says_so_and_exits(restore_app, settings, sqlite_url, clinic, monkeypatch):
+    import socket
+
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda parent, title, text: told.append(text)))
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # "the other CareCall"
+    listener.bind(settings.ipc_path())
+    listener.listen(1)
+    try:
+        args = argparse.Namespace(language="en", self_test=False, database=sqlite_url)
+        assert ui_main.run(settings, args) == 1
+    finally:
+        listener.close()
+    assert told == ["CareCall is already running on this computer. Incoming calls go to that window."]

@@ -42,7 +42,7 @@ def test_shared_number_shows_the_chooser_and_no_card_until_a_choice(qtbot, windo
     assert window.chooser.title.text() == "2 patients share the number +7 916 123-45-67: who is calling?"
     assert window.chooser.rows() == ["1.  Иванова Ольга Петровна, мать, 41 years",
                                      "2.  Иванов Пётр Сергеевич, сын, 14 years"]
-    assert "2 patients share this number" in window.banner_label.text()
+    assert window.banner_label.text() == "☎  Incoming call +7 916 123-45-67  —  2 patients share this number"
     assert window.chooser.list.hasFocus()
     # digit 2 picks the son
     with qtbot.waitSignal(window.patient_opened) as sig:

@@ -1,0 +1,324 @@
+"""The call library: filters, a sortable table, transcript search with highlights, and the
+selected call's player, tags, analysis and scorecard."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, time, timedelta, timezone
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import CallDirection, Disposition
+from app.review.access import Action, Principal
+from app.review.library import CallQuery, CallRow
+from app.review.services import ReviewServices
+from ui.review.player import PlayerWidget, fmt_time
+from ui.review.scorecard import ScorecardDialog
+from ui.review.tagging import TagPalette
+
+COLUMNS = ("date", "administrator", "patient", "number", "direction", "situation", "disposition", "duration",
+           "score", "tags", "found")
+SORTABLE = {"date", "administrator", "patient", "direction", "situation", "disposition", "duration", "score"}
+
+
+def _marked_html(snippet: str) -> str:
+    return html.escape(snippet).replace("[[", "<b style='background:#ffe066'>").replace("]]", "</b>")
+
+
+class _DigitForwarder(QObject):
+    def __init__(self, palette: TagPalette):
+        super().__init__(palette)
+        self.palette = palette
+
+    def eventFilter(self, obj, e) -> bool:  # noqa: N802
+        if e.type() == QEvent.Type.KeyPress and e.text().isdigit() and not e.modifiers():
+            return self.palette.handle_key(e.text())
+        return False
+
+
+class CallLibraryPage(QWidget):
+    call_selected = Signal(int)
+    rows_shown = Signal(int)
+    audio_loaded = Signal(int)
+
+    def __init__(self, services: ReviewServices, principal: Principal, runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rs = services
+        self.principal = principal
+        self.runner = runner
+        self.rows: list[CallRow] = []
+        self.sort_key = "date"
+        self.descending = True
+
+        # filters
+        self.date_from = QDateEdit(QDate.currentDate().addDays(-30))
+        self.date_to = QDateEdit(QDate.currentDate())
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("dd.MM.yyyy")
+        self.admin_box = QComboBox()
+        self.admin_box.addItem(self.tr("Everyone"), None)
+        if principal.sees_all_calls:
+            for u in self.rs.users.administrators():
+                self.admin_box.addItem(u.full_name, u.id)
+        else:
+            self.admin_box.setEnabled(False)
+        self.patient_edit = QLineEdit()
+        self.patient_edit.setPlaceholderText(self.tr("Patient name or number"))
+        self.direction_box = QComboBox()
+        self.direction_box.addItem(self.tr("Any direction"), None)
+        for d in CallDirection:
+            self.direction_box.addItem(d.value, d.value)
+        self.situation_box = QComboBox()
+        self.situation_box.addItem(self.tr("Any situation"), None)
+        for s in self.rs.library.situations():
+            self.situation_box.addItem(s, s)
+        self.disposition_box = QComboBox()
+        self.disposition_box.addItem(self.tr("Any outcome"), None)
+        for d in Disposition:
+            self.disposition_box.addItem(d.value, d.value)
+        self.tag_box = QComboBox()
+        self.tag_box.addItem(self.tr("Any tag"), None)
+        for t in self.rs.tags.taxonomy():
+            self.tag_box.addItem(t.name, t.id)
+        self.min_score = QDoubleSpinBox()
+        self.min_score.setRange(-1, 100)
+        self.min_score.setSpecialValueText(self.tr("any score"))
+        self.min_score.setValue(-1)
+        self.min_score.setPrefix("≥ ")
+        self.text_edit = QLineEdit()
+        self.text_edit.setPlaceholderText(self.tr("Words in the transcript"))
+        self.search_btn = QPushButton(self.tr("Search"))
+        self.search_btn.setDefault(True)
+        grid = QGridLayout()
+        grid.addWidget(QLabel(self.tr("From")), 0, 0)
+        grid.addWidget(self.date_from, 0, 1)
+        grid.addWidget(QLabel(self.tr("to")), 0, 2)
+        grid.addWidget(self.date_to, 0, 3)
+        grid.addWidget(self.admin_box, 0, 4)
+        grid.addWidget(self.patient_edit, 0, 5)
+        grid.addWidget(self.direction_box, 0, 6)
+        grid.addWidget(self.situation_box, 1, 0, 1, 2)
+        grid.addWidget(self.disposition_box, 1, 2, 1, 2)
+        grid.addWidget(self.tag_box, 1, 4)
+        grid.addWidget(self.min_score, 1, 5)
+        grid.addWidget(self.text_edit, 1, 6)
+        grid.addWidget(self.search_btn, 1, 7)
+
+        # table
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Date"), self.tr("Administrator"), self.tr("Patient"), self.tr("Number"), self.tr("Direction"),
+            self.tr("Situation"), self.tr("Outcome"), self.tr("Length"), self.tr("Score"), self.tr("Tags"),
+            self.tr("Found in transcript")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.verticalHeader().setVisible(False)
+        self.highlights = QLabel()
+        self.highlights.setWordWrap(True)
+        self.highlights.setTextFormat(Qt.TextFormat.RichText)
+
+        # details
+        self.player = PlayerWidget()
+        self.palette = TagPalette(self.rs.tags, principal)
+        self.analysis_label = QLabel()
+        self.analysis_label.setWordWrap(True)
+        self.score_btn = QPushButton(self.tr("Score…"))
+        self.score_btn.setShortcut("Ctrl+K")
+        self.score_btn.setEnabled(principal.can(Action.SCORE))
+        self.delete_btn = QPushButton(self.tr("Delete recording"))
+        self.delete_btn.setVisible(principal.can(Action.DELETE))
+        self.status = QLabel()
+        details = QWidget()
+        dl = QVBoxLayout(details)
+        dl.addWidget(self.player, 3)
+        side = QHBoxLayout()
+        side.addWidget(self.palette, 2)
+        right = QVBoxLayout()
+        right.addWidget(self.analysis_label)
+        right.addWidget(self.score_btn)
+        right.addWidget(self.delete_btn)
+        right.addStretch(1)
+        side.addLayout(right, 1)
+        dl.addLayout(side, 1)
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.addLayout(grid)
+        ul.addWidget(self.table, 1)
+        ul.addWidget(self.highlights)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(details)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.status)
+
+        fwd = _DigitForwarder(self.palette)
+        self.table.installEventFilter(fwd)
+        self.player.transcript.installEventFilter(fwd)
+        self.search_btn.clicked.connect(self.refresh)
+        self.text_edit.returnPressed.connect(self.refresh)
+        self.patient_edit.returnPressed.connect(self.refresh)
+        self.table.horizontalHeader().sectionClicked.connect(self._on_header)
+        self.table.itemSelectionChanged.connect(self._on_selection)
+        self.score_btn.clicked.connect(self.open_scorecard)
+        self.delete_btn.clicked.connect(self._on_delete)
+        self.palette.failed.connect(self._show_error)
+        self.palette.tags_changed.connect(lambda _cid: self._refresh_row_tags())
+
+    # -- querying ------------------------------------------------------------------------
+    def query(self) -> CallQuery:
+        def utc(d: QDate, end: bool) -> datetime:
+            dd = d.toPython()
+            v = datetime.combine(dd, time(0), tzinfo=timezone.utc)
+            return v + timedelta(days=1) if end else v
+
+        tag = self.tag_box.currentData()
+        uid = self.admin_box.currentData()
+        return CallQuery(
+            date_from=utc(self.date_from.date(), False), date_to=utc(self.date_to.date(), True),
+            user_ids=[uid] if uid else [], patient=self.patient_edit.text(),
+            direction=self.direction_box.currentData(), situation=self.situation_box.currentData(),
+            disposition=self.disposition_box.currentData(), tag_ids=[tag] if tag else [],
+            min_score=self.min_score.value() if self.min_score.value() >= 0 else None,
+            text=self.text_edit.text(), sort=self.sort_key, descending=self.descending)
+
+    def refresh(self) -> None:
+        q = self.query()
+        self.runner.run(lambda: self.rs.library.query(self.principal, q), self._show_rows, self._on_error)
+
+    def _show_rows(self, rows: list[CallRow]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            vals = [r.ring_at.astimezone().strftime("%d.%m.%Y %H:%M"), r.administrator, r.patient, r.number,
+                    r.direction, r.situation, r.disposition, fmt_time(r.duration_s) if r.duration_s else "",
+                    "" if r.score is None else f"{r.score:.0f}", ", ".join(r.tags),
+                    r.highlights[0].replace("[[", "«").replace("]]", "»") if r.highlights else ""]
+            for j, v in enumerate(vals):
+                it = QTableWidgetItem(v)
+                it.setData(Qt.ItemDataRole.UserRole, r.call_id)
+                self.table.setItem(i, j, it)
+        self.status.setText(self.tr("%1 call(s)").replace("%1", str(len(rows))))
+        self.rows_shown.emit(len(rows))
+
+    def _on_header(self, col: int) -> None:
+        key = COLUMNS[col]
+        if key not in SORTABLE:
+            return
+        if key == self.sort_key:
+            self.descending = not self.descending
+        else:
+            self.sort_key, self.descending = key, key in ("date", "score", "duration")
+        self.table.horizontalHeader().setSortIndicator(
+            col, Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder)
+        self.refresh()
+
+    # -- the selected call -----------------------------------------------------------------
+    def selected_call(self) -> int | None:
+        r = self.table.currentRow()
+        return self.rows[r].call_id if 0 <= r < len(self.rows) else None
+
+    def select_call(self, call_id: int) -> None:
+        for i, r in enumerate(self.rows):
+            if r.call_id == call_id:
+                self.table.selectRow(i)
+                return
+
+    def _on_selection(self) -> None:
+        cid = self.selected_call()
+        self.palette.set_call(cid)
+        if cid is None:
+            return
+        row = self.rows[self.table.currentRow()]
+        self.highlights.setText("<br>".join(_marked_html(h) for h in row.highlights[:5]))
+        a = self.rs.library.analysis(self.principal, cid)
+        if a is not None:
+            self.analysis_label.setText(self.tr(
+                "Checklist %1 of %2 · talk ratio %3% · longest monologue %4 s · interruptions %5 · silence %6%")
+                .replace("%1", str(a.checklist_covered)).replace("%2", str(a.checklist_total))
+                .replace("%3", f"{a.talk_ratio * 100:.0f}").replace("%4", f"{a.longest_monologue_s:.0f}")
+                .replace("%5", str(a.interruptions)).replace("%6", f"{a.silence_share * 100:.0f}"))
+        else:
+            self.analysis_label.setText(self.tr("Not analysed yet"))
+        self.call_selected.emit(cid)
+        if row.recording_id is None:
+            self.player.load(b"", self.rs.library.segments(self.principal, cid))
+            return
+
+        def work():
+            rid, data = self.rs.library.open_audio(self.principal, cid)
+            return data, self.rs.library.segments(self.principal, cid)
+
+        def done(res) -> None:
+            if self.selected_call() != cid:
+                return
+            data, segs = res
+            self.player.load(data, segs)
+            self.player.wave.set_comments([c.at_s for c in self.rs.scorecards.comments(self.principal, cid)])
+            self.audio_loaded.emit(cid)
+
+        self.runner.run(work, done, self._on_error)
+
+    def _refresh_row_tags(self) -> None:
+        cid = self.selected_call()
+        if cid is None:
+            return
+        names = ", ".join(t.name for t in self.rs.tags.call_tags(self.principal, cid))
+        self.table.item(self.table.currentRow(), COLUMNS.index("tags")).setText(names)
+
+    def open_scorecard(self) -> ScorecardDialog | None:
+        cid = self.selected_call()
+        if cid is None:
+            return None
+        dlg = ScorecardDialog(self.rs.scorecards, self.principal, cid, self.player.position, self)
+        dlg.saved.connect(lambda total: self._on_scored(cid, total))
+        dlg.open()
+        return dlg
+
+    def _on_scored(self, cid: int, _total: float) -> None:
+        score = self.rs.scorecards.call_score(self.principal, cid)
+        if self.selected_call() == cid:
+            self.table.item(self.table.currentRow(), COLUMNS.index("score")).setText(
+                "" if score is None else f"{score:.0f}")
+
+    def _on_delete(self) -> None:
+        r = self.table.currentRow()
+        if not (0 <= r < len(self.rows)) or self.rows[r].recording_id is None:
+            return
+        if QMessageBox.question(self, self.tr("Delete recording"),
+                                self.tr("Delete this recording for good? This is logged.")) \
+                != QMessageBox.StandardButton.Yes:
+            return
+        rid = self.rows[r].recording_id
+        self.runner.run(lambda: self.rs.library.delete_recording(self.principal, rid),
+                        lambda _r: self.refresh(), self._on_error)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._show_error(str(exc))
+
+    def _show_error(self, msg: str) -> None:
+        self.status.setText(msg)

@@ -1,0 +1,320 @@
+"""The call player: waveform, transcript beside it (current segment highlighted, click to
+seek), speed 0.75x-2x, skip silence, speaker colours; can play a range and pause at its end."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.review.adherence import silent_gaps
+from app.review.segments import ADMINISTRATOR, Segment
+from app.review.waveform import Waveform, peaks_from_bytes
+
+SPEAKER_COLOURS = {0: QColor("#1b4f9c"), 1: QColor("#b5541c")}  # administrator blue, caller orange
+SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+
+
+def fmt_time(t: float) -> str:
+    t = max(0, int(t))
+    return f"{t // 60}:{t % 60:02d}"
+
+
+class WaveformView(QWidget):
+    """Both channels (administrator above, caller below), the play position, marked ranges."""
+
+    seek_requested = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setMinimumHeight(70)
+        self._wf: Waveform | None = None
+        self._pos = 0.0
+        self._ranges: list[tuple[float, float]] = []
+        self._comments: list[float] = []
+        self.setToolTip(self.tr("Click to jump to that moment"))
+
+    def set_waveform(self, wf: Waveform | None) -> None:
+        self._wf = wf
+        self.update()
+
+    def set_position(self, sec: float) -> None:
+        self._pos = sec
+        self.update()
+
+    def set_ranges(self, ranges: Sequence[tuple[float, float]]) -> None:
+        self._ranges = list(ranges)
+        self.update()
+
+    def set_comments(self, times: Sequence[float]) -> None:
+        self._comments = list(times)
+        self.update()
+
+    @property
+    def duration(self) -> float:
+        return self._wf.duration if self._wf else 0.0
+
+    def paintEvent(self, _e) -> None:  # noqa: N802 - Qt name
+        p = QPainter(self)
+        w, h = self.width(), self.height()
+        p.fillRect(self.rect(), QColor("#fafafa"))
+        d = self.duration
+        if self._wf is None or d <= 0:
+            p.setPen(QColor("#888"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No audio"))
+            return
+        for a, b in self._ranges:
+            p.fillRect(QRectF(a / d * w, 0, max(2.0, (b - a) / d * w), h), QColor(200, 235, 200))
+        peaks = self._wf.peaks
+        chans = peaks.shape[0]
+        n = peaks.shape[1]
+        band = h / max(1, chans)
+        for c in range(chans):
+            p.setPen(QPen(SPEAKER_COLOURS.get(c, QColor("#555")), 1))
+            mid = band * c + band / 2
+            for i in range(n):
+                x = i / n * w
+                amp = float(peaks[c, i]) * (band / 2 - 2)
+                p.drawLine(QPointF(x, mid - amp), QPointF(x, mid + amp))
+        p.setPen(QPen(QColor("#7a1fa2"), 1))
+        for t in self._comments:
+            x = t / d * w
+            p.drawLine(QPointF(x, 0), QPointF(x, 6))
+        p.setPen(QPen(QColor("#d00"), 2))
+        x = self._pos / d * w
+        p.drawLine(QPointF(x, 0), QPointF(x, h))
+
+    def mousePressEvent(self, e) -> None:  # noqa: N802
+        if self.duration > 0 and self.width() > 0:
+            self.seek_requested.emit(max(0.0, min(self.duration, e.position().x() / self.width() * self.duration)))
+
+
+class PlayerWidget(QWidget):
+    position_changed = Signal(float)
+    range_finished = Signal(float)  # paused at the end of a range (seconds)
+    loaded = Signal(float)  # duration
+
+    def __init__(self, parent: QWidget | None = None, large: bool = False):
+        super().__init__(parent)
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self._buffer: QBuffer | None = None
+        self._bytes = QByteArray()
+        self._segments: list[Segment] = []
+        self._gaps: list[tuple[float, float]] = []
+        self._stop_at: float | None = None
+        self._current = -1
+        self._duration = 0.0
+
+        self.wave = WaveformView()
+        self.transcript = QListWidget()
+        self.transcript.setWordWrap(True)
+        self.transcript.setObjectName("reviewTranscript")
+        if large:
+            f = QFont(self.transcript.font())
+            f.setPointSize(20)
+            self.transcript.setFont(f)
+        self.play_btn = QPushButton(self.tr("Play"))
+        self.play_btn.setShortcut("Ctrl+Space")
+        self.time_label = QLabel("0:00 / 0:00")
+        self.speed = QComboBox()
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g}×", s)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setToolTip(self.tr("Playback speed"))
+        self.skip_silence = QCheckBox(self.tr("Skip silence"))
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.play_btn)
+        bar.addWidget(self.time_label)
+        bar.addStretch(1)
+        legend = QLabel(self.tr("<span style='color:#1b4f9c'>■ Administrator</span>  "
+                                "<span style='color:#b5541c'>■ Caller</span>"))
+        bar.addWidget(legend)
+        bar.addWidget(QLabel(self.tr("Speed")))
+        bar.addWidget(self.speed)
+        bar.addWidget(self.skip_silence)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.wave, 1)
+        lv.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Horizontal if not large else Qt.Orientation.Vertical)
+        split.addWidget(left)
+        split.addWidget(self.transcript)
+        split.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split)
+
+        self._poll = QTimer(self)
+        self._poll.setInterval(40)
+        self._poll.timeout.connect(self._on_tick)
+        self.player.positionChanged.connect(lambda _ms: self._on_tick())
+        self.player.durationChanged.connect(self._on_duration)
+        self.player.playbackStateChanged.connect(self._on_state)
+        self.play_btn.clicked.connect(self.toggle)
+        self.speed.currentIndexChanged.connect(lambda _i: self.player.setPlaybackRate(self.speed.currentData()))
+        self.wave.seek_requested.connect(self.seek)
+        self.transcript.itemClicked.connect(self._on_segment_clicked)
+
+    # -- loading -------------------------------------------------------------------------
+    def load(self, data: bytes, segments: Sequence[Segment], duration: float | None = None) -> None:
+        self.stop()
+        self._segments = sorted(segments, key=lambda s: s.start)
+        try:
+            wf = peaks_from_bytes(data) if data else None
+        except Exception:  # noqa: BLE001 - a broken file still shows its transcript
+            wf = None
+        self.wave.set_waveform(wf)
+        self._duration = duration or (wf.duration if wf else 0.0)
+        self._gaps = silent_gaps(self._segments, self._duration, 1.5) if self._segments else []
+        self.transcript.clear()
+        for sg in self._segments:
+            who = self.tr("Administrator") if sg.speaker == ADMINISTRATOR else self.tr("Caller")
+            it = QListWidgetItem(f"{fmt_time(sg.start)}  {who}: {sg.text}")
+            it.setForeground(QBrush(SPEAKER_COLOURS.get(sg.speaker, QColor("#333"))))
+            it.setData(Qt.ItemDataRole.UserRole, sg.start)
+            self.transcript.addItem(it)
+        self._current = -1
+        if data:
+            self._bytes = QByteArray(data)
+            self._buffer = QBuffer(self)
+            self._buffer.setData(self._bytes)
+            self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            self.player.setSourceDevice(self._buffer, QUrl("recording.ogg"))
+        else:
+            self.player.setSource(QUrl())
+        self.player.setPlaybackRate(self.speed.currentData())
+        self._update_time(0.0)
+        self.loaded.emit(self._duration)
+
+    def clear(self) -> None:
+        self.stop()
+        self.player.setSource(QUrl())
+        self.transcript.clear()
+        self._segments = []
+        self.wave.set_waveform(None)
+
+    # -- control -------------------------------------------------------------------------
+    @property
+    def position(self) -> float:
+        return self.player.position() / 1000.0
+
+    @property
+    def segments(self) -> list[Segment]:
+        return list(self._segments)
+
+    def play(self) -> None:
+        self.player.play()
+        self._poll.start()
+
+    def pause(self) -> None:
+        self.player.pause()
+
+    def stop(self) -> None:
+        self._stop_at = None
+        self.player.stop()
+        self._poll.stop()
+
+    def toggle(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.pause()
+        else:
+            self._stop_at = None if (self._stop_at is not None and self.position >= self._stop_at) else self._stop_at
+            self.play()
+
+    def seek(self, sec: float) -> None:
+        self.player.setPosition(int(max(0.0, sec) * 1000))
+        self._on_tick()
+
+    def set_speed(self, rate: float) -> None:
+        best = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - rate))
+        self.speed.setCurrentIndex(best)
+
+    def play_range(self, start: float, stop: float) -> None:
+        """Play from *start* and pause at *stop* (emits range_finished)."""
+        self._stop_at = stop
+        self.seek(start)
+        self.play()
+
+    def set_ranges(self, ranges: Sequence[tuple[float, float]]) -> None:
+        self.wave.set_ranges(ranges)
+
+    # -- slots ---------------------------------------------------------------------------
+    def _on_duration(self, ms: int) -> None:
+        if ms > 0:
+            self._duration = ms / 1000.0
+            self._update_time(self.position)
+
+    def _on_state(self, state) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_btn.setText(self.tr("Pause") if playing else self.tr("Play"))
+        if not playing:
+            self._poll.stop()
+
+    def _on_tick(self) -> None:
+        pos = self.position
+        playing = self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        if playing and self._stop_at is not None and pos >= self._stop_at:
+            stop = self._stop_at
+            self._stop_at = None
+            self.player.pause()
+            self.range_finished.emit(stop)
+        elif playing and self.skip_silence.isChecked():
+            for a, b in self._gaps:
+                if a + 0.3 <= pos < b - 0.3:
+                    self.player.setPosition(int((b - 0.3) * 1000))
+                    break
+        self.wave.set_position(pos)
+        self._update_time(pos)
+        self._highlight(pos)
+        self.position_changed.emit(pos)
+
+    def _update_time(self, pos: float) -> None:
+        self.time_label.setText(f"{fmt_time(pos)} / {fmt_time(self._duration)}")
+
+    def current_segment(self) -> int:
+        return self._current
+
+    def _highlight(self, pos: float) -> None:
+        idx = -1
+        for i, sg in enumerate(self._segments):
+            if sg.start <= pos < max(sg.end, sg.start + 0.01):
+                idx = i
+            elif sg.start > pos:
+                break
+        if idx == self._current:
+            return
+        if 0 <= self._current < self.transcript.count():
+            old = self.transcript.item(self._current)
+            old.setBackground(QBrush())
+            f = old.font()
+            f.setBold(False)
+            old.setFont(f)
+        self._current = idx
+        if idx >= 0:
+            it = self.transcript.item(idx)
+            it.setBackground(QBrush(QColor("#fff2a8")))
+            f = it.font()
+            f.setBold(True)
+            it.setFont(f)
+            self.transcript.scrollToItem(it)
+
+    def _on_segment_clicked(self, item: QListWidgetItem) -> None:
+        self.seek(float(item.data(Qt.ItemDataRole.UserRole)))
