@@ -46,13 +46,14 @@ class CallUpdate:
 
 
 def default_should_record(patient: Patient | None) -> bool:
-    try:  # the recording area's policy, when present
-        from app.recording import should_record  # type: ignore[attr-defined]
-    except ImportError:
-        should_record = None
-    if should_record is not None:
-        return bool(should_record(patient))
-    return patient is None or bool(patient.consent_recording)
+    """The recording area's policy (``app.recording.policy.should_record``)."""
+    try:
+        from app.recording.policy import should_record
+    except ImportError:  # pragma: no cover - the recording area is part of the product
+        return patient is None or bool(patient.consent_recording)
+    decision = should_record(patient)
+    allowed = decision[0] if isinstance(decision, tuple) else decision
+    return bool(allowed)
 
 
 class CallTracker:
