@@ -45,23 +45,29 @@ class SecretServiceSession:
         address, pid = out[0], int(out[1])
         self.pids.append(pid)
         env["DBUS_SESSION_BUS_ADDRESS"] = address
-        # Foreground daemon, our own child: its pid is known, so it is ended by pid.
-        self._keyring = subprocess.Popen(
-            ["gnome-keyring-daemon", "--foreground", "--login", "--components=secrets"],
-            env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        self._keyring.stdin.write(TEST_PASSWORD.encode())
-        self._keyring.stdin.close()
-        self.pids.append(self._keyring.pid)
-        # --start asks the running daemon to initialise its components on the bus, then exits.
+        # The recipe from docs/platform-notes: a daemonised login keyring unlocked with the
+        # test password, then --start to initialise the secrets component on our bus.
+        subprocess.run(["gnome-keyring-daemon", "--daemonize", "--login", "--components=secrets"], env=env,
+                       input=TEST_PASSWORD.encode(), capture_output=True, timeout=20, check=True)
         subprocess.run(["gnome-keyring-daemon", "--start", "--components=secrets"], env=env,
-                       capture_output=True, timeout=20)
+                       capture_output=True, timeout=20, check=True)
         self.env = {"DBUS_SESSION_BUS_ADDRESS": address}
-        self._wait_ready(env)
+        try:
+            self._wait_ready(env)
+        finally:
+            # The daemon forked away from us: ask our private bus which process owns the service.
+            out = subprocess.run(
+                ["dbus-send", f"--bus={address}", "--print-reply", "--dest=org.freedesktop.DBus", "/",
+                 "org.freedesktop.DBus.GetConnectionUnixProcessID", "string:org.freedesktop.secrets"],
+                env=env, capture_output=True, text=True, timeout=20).stdout.split()
+            if out and out[-1].isdigit():
+                self.pids.append(int(out[-1]))
 
     def _wait_ready(self, env) -> None:
-        code = ("import secretstorage; c = secretstorage.dbus_init(); "
-                "col = secretstorage.get_default_collection(c); print(col.is_locked())")
+        code = ("import secretstorage\n"
+                "from secretstorage.collection import get_collection_by_alias\n"
+                "c = secretstorage.dbus_init()\n"
+                "print(get_collection_by_alias(c, 'default').is_locked())\n")  # never prompts
         import sys
 
         last = ""
@@ -79,12 +85,6 @@ class SecretServiceSession:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        if getattr(self, "_keyring", None) is not None:
-            try:
-                self._keyring.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._keyring.kill()
-                self._keyring.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
