@@ -12,15 +12,27 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def db_url(sqlite_url):
-    """UI tests run on SQLite; test_postgres.py repeats one whole flow on PostgreSQL."""
+def ui_url(sqlite_url):
+    """The caller-window tests run on SQLite; test_postgres.py overrides this with PostgreSQL.
+
+    (Not an override of ``db_url``: other areas' tests under tests/ui keep both backends.)
+    """
     return sqlite_url
 
 
 @pytest.fixture
-def clinic(sessions):
+def ui_sessions(ui_url):
+    from db.session import make_engine, session_factory
+
+    e = make_engine(ui_url)
+    yield session_factory(e)
+    e.dispose()
+
+
+@pytest.fixture
+def clinic(ui_sessions):
     """Olga and her son share a mobile; Andrei asked not to be called; Maria has no family."""
-    with sessions() as s, s.begin():
+    with ui_sessions() as s, s.begin():
         d = f.doctor(s)
         cons = f.service(s, "C01", "Консультация стоматолога", price=1500, is_consultation=True)
         fill = f.service(s, "T10", "Пломба световая", price=6500)
@@ -48,13 +60,13 @@ def clinic(sessions):
 
 
 @pytest.fixture
-def cards(sessions):
+def cards(ui_sessions):
     from app.card import CardService
 
-    return CardService(sessions)
+    return CardService(ui_sessions)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def english(qapp):
     """English, as the program runs with --language en (plural forms from carecall_en.qm)."""
     from ui.main import install_translators, remove_translators

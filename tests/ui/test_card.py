@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def window(make_window, clinic):

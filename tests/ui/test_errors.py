@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import logging
 import sys
 
@@ -9,6 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ui import errors
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _boom():

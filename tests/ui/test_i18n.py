@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from importlib import resources
 from pathlib import Path
 
@@ -9,6 +11,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from ui.errors import ErrorDialog
 from ui.main import translation_files
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_every_area_translation_file_is_found():

@@ -15,6 +15,8 @@ import pytest
 from ui.ipc import AlreadyRunning, IpcServer
 from ui.tasks import TaskRunner
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = [sys.executable, "-m", "app", "call"]
 

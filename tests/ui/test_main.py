@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ui import main as ui_main
 from ui.main_window import MainWindow
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

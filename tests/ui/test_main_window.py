@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 from tests.ui.keys import type_text
 from ui.tasks import TaskRunner
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def window(make_window, clinic):
@@ -88,16 +90,16 @@ def test_unknown_number_quick_create_opens_the_new_card(qtbot, window, clinic):
     assert window.card_view.name_label.text() == "Новикова Мария Ильинична"
 
 
-def _patients(sessions) -> int:
+def _patients(ui_sessions) -> int:
     from sqlalchemy import func, select
 
     from db.models import Patient
 
-    with sessions() as s:
+    with ui_sessions() as s:
         return s.scalar(select(func.count()).select_from(Patient))
 
 
-def test_validation_messages_and_nothing_saved(qtbot, window, cards, sessions, clinic):
+def test_validation_messages_and_nothing_saved(qtbot, window, cards, ui_sessions, clinic):
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     f = window.new_caller
     assert window.stack.currentWidget() is f and f.title.text() == "New patient"
@@ -114,7 +116,7 @@ def test_validation_messages_and_nothing_saved(qtbot, window, cards, sessions, c
     assert f.errors["phone"].isVisible()
     assert f.phone.hasFocus()
     assert window.stack.currentWidget() is f
-    assert _patients(sessions) == 4
+    assert _patients(ui_sessions) == 4
     # fixing the mistakes clears the messages
     f.phone.setText("garbage")
     qtbot.mouseClick(f.save_button, Qt.MouseButton.LeftButton)
@@ -128,7 +130,7 @@ def test_validation_messages_and_nothing_saved(qtbot, window, cards, sessions, c
     # Esc goes back without saving
     qtbot.keyClick(f.last_name, Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.placeholder
-    assert _patients(sessions) == 4 and cards.search("орлова") == []
+    assert _patients(ui_sessions) == 4 and cards.search("орлова") == []
 
 
 def test_search_by_name_with_the_keyboard(qtbot, window, clinic):

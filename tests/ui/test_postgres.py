@@ -9,8 +9,11 @@ from tests.ui.keys import type_text
 from ui.tasks import TaskRunner
 
 
+pytestmark = pytest.mark.usefixtures("english")
+
+
 @pytest.fixture
-def db_url(pg_url):
+def ui_url(pg_url):
     return pg_url
 
 
