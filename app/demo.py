@@ -999,7 +999,7 @@ class _Clinic:
             self.referrers.append((pid, plan["first"]))
 
     # the bulk: histories -------------------------------------------------------------------
-    _ARCHETYPES = _Weighted([("new", 3), ("consult_only", 14), ("acute", 2), ("dropped", 10),
+    _ARCHETYPES = _Weighted([("new", 3), ("consult_only", 14), ("acute", 0.7), ("dropped", 10),
                              ("lapsed", 18), ("occasional", 23), ("loyal", 30)])
     _ADULT_TRACK = _Weighted([("dental", 64), ("gyn", 14), ("therapy", 9), ("cardio", 7), ("ent", 6)])
     _CHILD_TRACK = _Weighted([("kid_dental", 50), ("pediatric", 30), ("ortho", 14), ("ent", 6)])
