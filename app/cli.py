@@ -42,9 +42,13 @@ def load_settings_from(args):
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # no command named: the window, with the window's options (`carecall --self-test`,
+    # `CareCall --language en` from a desktop shortcut or the bundle)
+    commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    if not any(a in commands or a in ("-h", "--help") for a in argv):
+        argv = ["gui", *argv]
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
     try:
         return int(args.func(args) or 0)
     except CliError as e:

@@ -149,6 +149,14 @@ def run(settings, args) -> int:
     self_testing = bool(getattr(args, "self_test", False))
     if self_testing:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # issue 7: a temporary demo clinic unless --database is given; resources + model checks
+        from app.selftest import prepare_self_test
+
+        try:
+            prepare_self_test(settings, args, SELF_TEST_CHECKS)
+        except Exception as e:  # noqa: BLE001
+            print(f"self-test FAILED: cannot create the demo database: {e}", file=sys.stderr)
+            return 1
     try:
         log_path = setup_logging(settings, console=True)
     except OSError as e:
