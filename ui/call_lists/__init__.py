@@ -1,0 +1,1 @@
+"""Outbound call lists page (issue 3)."""
