@@ -213,7 +213,9 @@ class CardView(QScrollArea):
             self.bonus_expiry.setProperty("soon", False)
         self.bonus_expiry.setVisible(bool(self.bonus_expiry.text()))
         self.bonus_cap.setText(self.tr("can pay up to %1% of a bill").replace("%1", str(b.redemption_cap_percent)))
+        self.bonus_balance.setProperty("zero", b.balance == 0)
         self._repolish(self.bonus_expiry)
+        self._repolish(self.bonus_balance)
 
         self._family(card)
         a = card.next_appointment

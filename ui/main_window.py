@@ -332,6 +332,9 @@ class MainWindow(QMainWindow):
             self._banner(self._call_banner + "  —  " + card.full_name)
         self.card_view.show_card(card, self.today())
         self.stack.setCurrentWidget(self.card_view)
+        if not self.search_field.hasFocus():
+            # not a family button by accident: a stray Enter mid-call must not open another card
+            self.card_view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.setWindowTitle(f"{card.full_name} — CareCall")
         self.patient_opened.emit(card.patient_id)
 

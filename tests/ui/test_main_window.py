@@ -211,3 +211,13 @@ def test_show_incoming_brings_a_minimised_window_back(qtbot, window, clinic):
     with qtbot.waitSignal(window.incoming_shown):
         window.show_incoming("+79035550011")
     assert window.isVisible() and not window.isMinimized()
+
+
+def test_after_a_choice_focus_is_on_the_card_not_a_family_button(qtbot, window, clinic):
+    with qtbot.waitSignal(window.incoming_shown):
+        window.show_incoming("+79161234567")
+    with qtbot.waitSignal(window.patient_opened):
+        qtbot.keyClick(window.chooser.list, Qt.Key.Key_Return)
+    assert window.card_view.hasFocus()
+    assert not any(b.hasFocus() for b in window.card_view.family_buttons)
+    assert window.banner_label.text() == "☎  Incoming call +7 916 123-45-67  —  Иванова Ольга Петровна"
