@@ -57,6 +57,26 @@ class AppContext:
 
         return BonusService(self.sessions, Programme.from_settings(self.settings.bonus))
 
+    # --- issue 5: telephony (softphone / AMI / webhook), call rows, missed-call list ---
+    @functools.cached_property
+    def telephony(self):
+        """Built, not started (``.start()``); audio goes to the recording pipeline when it can be
+        built here (master key in the keyring), otherwise stays in the softphone's private dir."""
+        from app.telephony.service import TelephonyService
+
+        recordings = jobs = None
+        if self.settings.telephony.source == "softphone" and self.settings.telephony.record_calls:
+            try:
+                from app.recording.store import RecordingStore
+                from app.transcription.queue import JobQueue
+
+                recordings = RecordingStore.from_settings(self.sessions, self.settings.audio)
+                jobs = JobQueue(self.sessions, default_engine=self.settings.asr.engine,
+                                default_language=self.settings.asr.language)
+            except Exception as e:  # noqa: BLE001 - calls still work; the log says why audio is not stored
+                log.error("telephony: the recording pipeline is not available: %s", e)
+        return TelephonyService(self.settings, self.sessions, self.cards, recordings=recordings, jobs=jobs)
+
 
 def database_url(settings: Settings, override: str | None = None) -> str:
     return override or settings.database.resolved_url()

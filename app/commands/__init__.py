@@ -8,6 +8,7 @@ COMMAND_MODULES = [
     "app.commands.card",
     "app.commands.demo",
     "app.commands.secret",
+    "app.commands.telephony",  # issue 5
     "app.commands.lists",  # issue 3
     "app.commands.bonus",  # issue 3
     "app.commands.review",

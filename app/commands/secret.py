@@ -11,7 +11,7 @@ from app.cli import CliError
 def register(sub, common) -> None:
     p = sub.add_parser("secret", parents=[common], help="store or delete a secret in the OS keyring")
     p.add_argument("action", choices=["set", "delete", "check"])
-    p.add_argument("name", help="database, sip, or a full key such as database:user@host:5432/db")
+    p.add_argument("name", help="database, sip, ami, webhook, or a full key such as database:user@host:5432/db")
     p.add_argument("--stdin", action="store_true", help="read the secret from standard input")
     p.set_defaults(func=run)
 
@@ -27,6 +27,13 @@ def run(args) -> int:
         if not url:
             raise CliError("the embedded SQLite database needs no password")
         name = database_secret_name(url)
+    elif name in ("sip", "ami"):  # issue 5: the names app.telephony looks up
+        t = settings.telephony
+        if name == "sip" and not t.sip_uri:
+            raise CliError("set telephony.sip_uri in the settings file first")
+        if name == "ami" and not t.ami_user:
+            raise CliError("set telephony.ami_user in the settings file first")
+        name = f"sip:{t.sip_uri}" if name == "sip" else f"ami:{t.ami_user}@{t.ami_host}"
     try:
         if args.action == "set":
             value = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass(f"{name}: ")

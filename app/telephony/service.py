@@ -1,0 +1,148 @@
+"""The telephony service: one source chosen in the settings, the call tracker, click-to-call.
+
+``TelephonyService(ctx_like, ...)`` builds, but does not start:
+* ``source = "softphone"``: :class:`app.telephony.baresip.Softphone` (answer, hang up, mute,
+  hold, dial);
+* ``source = "ami"``: :class:`app.telephony.ami.AmiClient` (events; dial = Originate);
+* ``source = "webhook"``: :class:`app.telephony.webhook.WebhookServer` (events only);
+* ``source = "none"``: nothing (``carecall call --phone`` still works through the IPC).
+
+Listeners get every :class:`CallEvent` *before* the tracker writes the row, so the card can
+pop while the database is being written; then :class:`CallUpdate` after. Listeners run on the
+source's thread: a UI must hop to its own thread (``ui.telephony.bridge`` does).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from app.telephony.calls import CallTracker, CallUpdate
+from app.telephony.events import CallEvent, Fanout, Source, StatusEvent
+from app.telephony.missed import MissedCalls
+
+log = logging.getLogger("carecall.telephony")
+
+
+class TelephonyError(RuntimeError):
+    """A message for the administrator (no softphone, PBX refused, nothing to dial)."""
+
+
+class TelephonyService:
+    def __init__(self, settings, sessions, cards, user_id: int | None = None,
+                 recordings: Any = None, jobs: Any = None,
+                 secret: Callable[[str], str | None] | None = None):
+        self.settings = settings
+        self.t = settings.telephony
+        self.events = Fanout()
+        self.updates = Fanout()
+        self.statuses = Fanout()
+        self.tracker = CallTracker(sessions, cards, user_id, recordings, jobs, on_update=self.updates)
+        self.missed = MissedCalls(sessions, settings.phone.default_region)
+        self._secret = secret
+        self.source = None
+        self.kind = self.t.source
+        self.last_status: StatusEvent | None = None
+        self.statuses.add(self._remember)
+
+    def _remember(self, st: StatusEvent) -> None:
+        self.last_status = st
+        log.info("telephony %s: %s %s", st.source, st.state, st.message)
+
+    def _get_secret(self, name: str) -> str | None:
+        if self._secret is not None:
+            return self._secret(name)
+        from app.secrets import get_secret
+
+        return get_secret(name)
+
+    def _on_event(self, ev: CallEvent) -> None:
+        self.events(ev)
+        self.tracker.handle(ev)
+
+    # lifecycle -----------------------------------------------------------------------------------
+    def start(self, wait: float = 0.0) -> None:
+        kind = self.kind
+        if kind == "softphone":
+            from app.telephony.baresip import Softphone, SoftphoneConfig
+
+            cfg = SoftphoneConfig.from_settings(self.t)
+            self.source = Softphone(cfg, self._on_event, self.statuses,
+                                    password=lambda: self._get_secret(f"sip:{cfg.sip_uri}"))
+            self.source.start(wait=wait)
+        elif kind == "ami":
+            from app.telephony.ami import AmiClient
+
+            if not (self.t.ami_user and self.t.extension):
+                raise TelephonyError("AMI needs telephony.ami_user and telephony.extension in the settings")
+            self.source = AmiClient(self.t.ami_host, self.t.ami_port, self.t.ami_user,
+                                    lambda: self._get_secret(f"ami:{self.t.ami_user}@{self.t.ami_host}"),
+                                    self.t.extension, self._on_event, self.statuses,
+                                    context=self.t.originate_context)
+            self.source.start()
+        elif kind == "webhook":
+            from app.telephony.webhook import WebhookServer
+
+            token = self._get_secret("webhook")
+            if not token:
+                raise TelephonyError("no webhook token in the OS keyring (carecall secret set webhook)")
+            self.source = WebhookServer(token, self._on_event, port=self.t.webhook_port)
+            self.source.start()
+            self.statuses(StatusEvent(Source.WEBHOOK, "ready", f"webhook on http://127.0.0.1:{self.source.port}/call"))
+
+    def stop(self) -> None:
+        if self.source is not None:
+            self.source.stop()
+            self.source = None
+        self.tracker.drain(30)
+        self.tracker.close()
+
+    # call control ---------------------------------------------------------------------------------
+    @property
+    def can_control(self) -> bool:
+        """Answer / hang up / mute / hold are possible (the built-in softphone)."""
+        return self.kind == "softphone"
+
+    @property
+    def can_dial(self) -> bool:
+        return self.kind in ("softphone", "ami")
+
+    def _softphone(self):
+        if self.kind != "softphone" or self.source is None:
+            raise TelephonyError("call control needs the built-in softphone (telephony.source = \"softphone\")")
+        return self.source
+
+    def answer(self) -> str:
+        return self._softphone().accept()
+
+    def hangup(self) -> str:
+        return self._softphone().hangup()
+
+    def mute(self) -> str:
+        return self._softphone().mute()
+
+    def hold(self) -> str:
+        return self._softphone().hold()
+
+    def resume(self) -> str:
+        return self._softphone().resume()
+
+    def dial(self, number: str) -> str:
+        """Click-to-call: through the softphone, or Originate on Asterisk for a desk phone."""
+        from app import phones
+
+        e164 = phones.try_normalize(number, self.settings.phone.default_region)
+        target = e164 or number.strip()
+        if not target:
+            raise TelephonyError("no number to call")
+        if self.kind == "softphone" and self.source is not None:
+            return self.source.dial(target)
+        if self.kind == "ami" and self.source is not None:
+            return self.source.originate(target)
+        raise TelephonyError("calling out needs the built-in softphone or an Asterisk connection")
+
+    def set_disposition(self, call_db_id: int, disposition: str, note: str = "") -> None:
+        self.tracker.set_disposition(call_db_id, disposition, note)
+
+
+__all__ = ["TelephonyService", "TelephonyError", "CallUpdate"]
