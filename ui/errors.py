@@ -101,7 +101,7 @@ def show_error(exc: BaseException, parent: QWidget | None = None, modal: bool = 
     dlg = ErrorDialog(msg, format_exception(exc), parent)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     shown_dialogs.append(dlg)
-    del shown_dialogs[:-5]
+    del shown_dialogs[:-50]
     if modal:
         dlg.exec()
     else:

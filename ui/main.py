@@ -15,6 +15,12 @@ from typing import Callable
 
 log = logging.getLogger("carecall.ui")
 
+#: Areas that put pages, side panels or status widgets into the window: modules with
+#: ``install(window, ctx, runner)``, called in this order once the window exists. One line each.
+WINDOW_MODULES: list[str] = [
+    "ui.scripts.wiring",
+]
+
 #: self-test checks: ``check(ctx) -> str`` returns what was checked, raises on failure.
 #: Other areas append theirs (e.g. transcription of the bundled sample).
 SELF_TEST_CHECKS: list[Callable] = []
@@ -139,6 +145,25 @@ def _ensure_demo_call(engine, settings, progress=None):
     return fn(engine, settings)
 
 
+def install_areas(window, ctx, runner) -> list[str]:
+    """Call every ``WINDOW_MODULES`` module's ``install``; one that fails is logged and shown,
+    the window still opens. Returns the modules installed."""
+    import importlib
+
+    from ui.errors import show_error
+
+    done = []
+    for name in WINDOW_MODULES:
+        try:
+            importlib.import_module(name).install(window, ctx, runner)
+        except Exception as e:  # noqa: BLE001 - one broken area must not keep the card away
+            log.exception("cannot install %s into the window", name)
+            show_error(e, window)
+        else:
+            done.append(name)
+    return done
+
+
 # --- run -------------------------------------------------------------------------------------------
 def run(settings, args) -> int:
     from app.context import is_empty, open_context
@@ -205,6 +230,7 @@ def run(settings, args) -> int:
 
         w = MainWindow(ctx.cards, runner)
         state["window"] = w
+        install_areas(w, ctx, runner)
         server = IpcServer(w, settings.ipc_path(), settings.phone.default_region, w)
         try:
             server.start()

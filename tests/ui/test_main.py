@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ui import errors
 from ui import main as ui_main
 from ui.main_window import MainWindow
 
@@ -61,6 +62,7 @@ def test_database_error_shows_a_dialog_and_exits_1(restore_app, settings, monkey
 def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app, settings, sqlite_url, qtbot):
     settings.database.demo_patients = 40
     seen: dict = {}
+    before = len(errors.shown_dialogs)
 
     def poll():
         wins = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
@@ -69,6 +71,7 @@ def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app
             return
         w = wins[0]
         seen["title"] = w.windowTitle()
+        seen["pages"] = [w.pages.tabText(i) for i in range(w.pages.count())]
 
         def check(e164: str) -> None:
             seen["shown"] = (e164, w.stack.currentWidget() is w.chooser, w.chooser.rows())
@@ -92,6 +95,8 @@ def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app
             seen["window"].close()
             seen["window"].deleteLater()
     assert seen["title"] == "CareCall"
+    assert seen["pages"][0] == "Caller"
+    assert errors.shown_dialogs[before:] == []  # every area in WINDOW_MODULES installed cleanly
     e164, is_chooser, rows = seen["shown"]
     assert e164 == "+79161234567" and is_chooser
     assert rows[0].startswith("1.  Иванова Ольга Петровна")
