@@ -183,3 +183,43 @@ def test_call_list_page_build_call_and_record(qtbot, page, ids):
     assert page.status.text() == "Yours: Иванова Ольга Петровна"
     page.next_button.click()
     assert page.status.text() == "Nothing to call right now in this list."
+
+
+def test_wired_into_the_main_window(qtbot, make_window, ids, sessions, scripts):
+    from types import SimpleNamespace
+
+    from ui.scripts.wiring import install
+
+    w = make_window()
+    ctx = SimpleNamespace(scripts=scripts, cards=CardService(sessions),
+                          call_lists=CallListService(sessions, SituationService(sessions)))
+    parts = install(w, ctx, SyncRunner(), who="anna")
+    panel, page = parts["panel"], parts["call_lists"]
+    assert w.side_tabs.tabText(w.side_tabs.indexOf(panel)) == "Script"
+    assert [w.pages.tabText(i) for i in range(w.pages.count())][-2:] == ["Call lists", "Scripts"]
+    with qtbot.waitSignal(panel.situation_changed):
+        w.open_patient(ids["olga"])
+    assert "Ольга Петровна" in panel.text.toPlainText()
+    page.build()
+    page.table.selectRow(1)
+    with qtbot.waitSignal(w.incoming_shown) as sig:
+        page.call_button.click()
+    assert sig.args == ["+79035550011"]
+    assert w.banner_label.text().startswith("☎  Calling +7 903 555-00-11")
+    # an unknown number: the new-patient script
+    with qtbot.waitSignal(w.incoming_shown):
+        w.show_incoming("+7 999 000-00-00")
+    assert [b.text() for b in panel.buttons] == ["New patient"]
+
+
+def test_in_russian(qtbot, russian, scripts, ids, page):
+    p = ScriptPanel(scripts, SyncRunner(), now=lambda: NOW)
+    qtbot.addWidget(p)
+    p.load_patient(ids["olga"])
+    assert [b.text() for b in p.buttons] == ["Возврат после консультации", "День рождения"]
+    assert p.checklist_box.title() == "Чек-лист"
+    assert p.version_label.text() == "Версия сценария 1"
+    assert p.checks["care_question"].text() == "Спросил(а) о самочувствии"
+    page.refresh()
+    assert page.status.text() == "Списков на сегодня ещё нет: соберите их."
+    assert page.build_button.text() == "Собрать списки на сегодня"

@@ -28,18 +28,17 @@ from app.situations import Situation
 
 def situation_title(code: str) -> str:
     """The situation's name in the UI language."""
-    t = QCoreApplication.translate
     return {
-        "confirmation": t("Situations", "Visit confirmation"),
-        "follow_up": t("Situations", "Follow-up after a visit"),
-        "return_consultation": t("Situations", "Return after a consultation"),
-        "continued_treatment": t("Situations", "Continued treatment"),
-        "prevention": t("Situations", "Check-up invitation"),
-        "return_lapsed": t("Situations", "Lapsed patient"),
-        "referral_thanks": t("Situations", "Thanks for a referral"),
-        "birthday": t("Situations", "Birthday"),
-        "new_patient": t("Situations", "New patient"),
-        "messages": t("Situations", "Messages"),
+        "confirmation": QCoreApplication.translate("Situations", "Visit confirmation"),
+        "follow_up": QCoreApplication.translate("Situations", "Follow-up after a visit"),
+        "return_consultation": QCoreApplication.translate("Situations", "Return after a consultation"),
+        "continued_treatment": QCoreApplication.translate("Situations", "Continued treatment"),
+        "prevention": QCoreApplication.translate("Situations", "Check-up invitation"),
+        "return_lapsed": QCoreApplication.translate("Situations", "Lapsed patient"),
+        "referral_thanks": QCoreApplication.translate("Situations", "Thanks for a referral"),
+        "birthday": QCoreApplication.translate("Situations", "Birthday"),
+        "new_patient": QCoreApplication.translate("Situations", "New patient"),
+        "messages": QCoreApplication.translate("Situations", "Messages"),
     }.get(code, code)
 
 

@@ -16,10 +16,9 @@ def install(window, ctx, runner, who: str | None = None) -> dict:
     from ui.scripts.editor import ScriptEditor
     from ui.scripts.panel import ScriptPanel
 
-    t = QCoreApplication.translate
     who = who or getpass.getuser()
     panel = ScriptPanel(ctx.scripts, runner)
-    window.add_side_panel(panel, t("ScriptWiring", "Script"))
+    window.add_side_panel(panel, QCoreApplication.translate("ScriptWiring", "Script"))
     window.patient_opened.connect(panel.load_patient)
 
     def on_incoming(_e164: str) -> None:
@@ -29,9 +28,9 @@ def install(window, ctx, runner, who: str | None = None) -> dict:
 
     window.incoming_shown.connect(on_incoming)
     page = CallListPage(ctx.call_lists, runner, who)
-    window.add_page(page, t("ScriptWiring", "Call lists"), "Ctrl+L")
+    window.add_page(page, QCoreApplication.translate("ScriptWiring", "Call lists"), "Ctrl+L")
     page.call_requested.connect(lambda _pid, number: window.show_incoming(number, "outbound", "list"))
     page.refresh()
     editor = ScriptEditor(ctx.scripts, ctx.cards, runner, author=who)
-    window.add_page(editor, t("ScriptWiring", "Scripts"), "Ctrl+Shift+E")
+    window.add_page(editor, QCoreApplication.translate("ScriptWiring", "Scripts"), "Ctrl+Shift+E")
     return {"panel": panel, "call_lists": page, "editor": editor}
