@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import sys
@@ -48,6 +49,14 @@ EN = [
     (0, "Wonderful. So you are booked with doctor Brown on Tuesday at ten thirty."),
     (1, "Thank you very much for your help, Anna. Have a nice day."),
     (0, "You are welcome, Mister Collins. See you on Tuesday, goodbye."),
+    (1, "Oh, sorry, one more question. Is there parking near the clinic?"),
+    (0, "Yes, there is a free parking lot right behind our building, next to the pharmacy."),
+    (1, "Good. And can my daughter come with me? She is seven years old."),
+    (0, "Of course, she can wait in our children's corner while you are with the doctor."),
+    (1, "Wonderful, she will like that. Thank you again."),
+    (0, "If your plans change, please call us at least one day in advance."),
+    (1, "I will. Goodbye, Anna."),
+    (0, "Goodbye, have a good day."),
 ]
 RU = [
     (0, "Стоматология Улыбка, администратор Анна, здравствуйте, чем могу помочь?"),
@@ -74,6 +83,14 @@ RU = [
     (1, "Спасибо большое, вы мне очень помогли."),
     (0, "Пожалуйста. Ждём вас в четверг в восемнадцать тридцать. До свидания."),
     (1, "До свидания, всего доброго."),
+    (1, "Ой, подождите, ещё один вопрос. У вас есть парковка рядом с клиникой?"),
+    (0, "Да, за нашим зданием есть бесплатная парковка, рядом с аптекой."),
+    (1, "Хорошо. А можно прийти с ребёнком? Ему семь лет."),
+    (0, "Конечно, пока вы у врача, он может подождать в детском уголке."),
+    (1, "Отлично. И ещё, врач сможет сразу посмотреть второй зуб?"),
+    (0, "Я оставлю доктору комментарий, она осмотрит оба зуба на приёме."),
+    (1, "Спасибо, тогда до четверга."),
+    (0, "До четверга, Ольга, хорошего дня."),
 ]
 
 _EN_NUM = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen " \
@@ -105,14 +122,41 @@ def _num_words(n: int, lang: str) -> str:
     return str(n)
 
 
+_ORD = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+        "nine": "ninth", "twelve": "twelfth"}
+
+
+def _ordinal(n: int) -> str:
+    w = _num_words(n, "en").split()
+    last = w[-1]
+    w[-1] = _ORD.get(last) or (last[:-1] + "ieth" if last.endswith("y") else last + "th")
+    return " ".join(w)
+
+
+def speaker_wer(turns, segments, lang: str) -> float:
+    """WER over both speakers: each channel's hypothesis against that speaker's turns, in order
+    (a speaker's segment may span several turns while the other channel talks in between)."""
+    import jiwer
+
+    refs, hyps = [], []
+    for ch, who in ((0, "admin"), (1, "caller")):
+        refs.append(normalise(" ".join(t for c, t in turns if c == ch), lang))
+        hyps.append(normalise(" ".join(s.text for s in segments if s.speaker == who), lang))
+    return jiwer.wer(refs, hyps)
+
+
 def normalise(text: str, lang: str) -> str:
     t = text.lower().replace("ё", "е")
-    t = re.sub(r"(\d+):(\d\d)", lambda m: f"{m.group(1)} {m.group(2)}", t)
+    t = re.sub(r"(\d),(\d{3})\b", r"\1\2", t)
+    t = re.sub(r"(\d+)[:.](\d\d)\b", lambda m: f"{m.group(1)} {m.group(2)}", t)
+    t = re.sub(r"\b(\d+)(st|nd|rd|th)\b", lambda m: _ordinal(int(m.group(1))), t)
     t = re.sub(r"\d+", lambda m: " " + _num_words(int(m.group(0)), lang) + " ", t)
-    t = t.replace("dr.", "doctor").replace("mr.", "mister")
+    t = t.replace("dr.", "doctor").replace("mr.", "mister").replace("roubles", "rubles")
     t = re.sub(r"[^\w\s]|_", " ", t)
     return " ".join(t.split())
 
+
+TURNS = {"en": EN, "ru": RU}
 
 CONFIGS = {
     "chosen": dict(beam_size=1, compute_type="int8", word_timestamps=True, vad=True),
@@ -128,19 +172,17 @@ def main() -> int:
     ap.add_argument("--workdir", default="")
     args = ap.parse_args()
 
-    import jiwer
-
     from app.settings import AsrSettings
     from app.transcription.engines import EngineUnavailable, create_engine, transcribe_channels
     from app.transcription.synth import build_call
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="carecall-bench-"))
     calls = {}
-    for lang, turns in (("en", EN), ("ru", RU)):
+    for lang, turns in TURNS.items():
         audio = build_call(turns, lang, work / "phrases", seed=11)
         ref = normalise(" ".join(t for _, t in turns), lang)
         calls[lang] = (audio, ref)
-    out = {"audio_seconds": {k: round(v[0].shape[1] / 8000, 1) for k, v in calls.items()},
+    out = {"cpu_count": os.cpu_count(), "audio_seconds": {k: round(v[0].shape[1] / 8000, 1) for k, v in calls.items()},
            "samplerate": 8000, "threads": 2, "results": []}
 
     def run(engine_name: str, label: str, asr: AsrSettings, model: str = ""):
@@ -156,14 +198,17 @@ def main() -> int:
                                                          "vad_min_silence_ms", "threads")},
                "load_seconds": round(load, 2)}
         for lang, (audio, ref) in calls.items():
-            t0 = time.perf_counter()
+            load_before = os.getloadavg()[0]
+            t0, c0 = time.perf_counter(), time.process_time()
             segs = transcribe_channels(engine, audio, 8000, lang)
-            dt = time.perf_counter() - t0
+            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             t0 = time.perf_counter()
             segs_auto = transcribe_channels(engine, audio[:, : 8000 * 20], 8000, "auto") if label == "chosen" else None
-            hyp = normalise(" ".join(s.text for s in sorted(segs, key=lambda s: s.start)), lang)
-            res[lang] = {"rtf": round(dt / (audio.shape[1] / 8000), 4), "seconds": round(dt, 2),
-                         "wer": round(jiwer.wer(ref, hyp), 4), "segments": len(segs),
+            secs = audio.shape[1] / 8000
+            res[lang] = {"rtf": round(dt / secs, 4), "seconds": round(dt, 2),
+                         "cpu_seconds": round(cpu, 2), "cpu_rtf_per_core": round(cpu / 2 / secs, 4),
+                         "loadavg_1min_before": round(load_before, 2),
+                         "wer": round(speaker_wer(TURNS[lang], segs, lang), 4), "segments": len(segs),
                          "speakers": sorted({s.speaker for s in segs})}
             if segs_auto is not None:
                 res[lang]["auto_language_detected"] = sorted({s.language for s in segs_auto})
