@@ -77,6 +77,7 @@ class Recorder:
         self.samplerate = samplerate
         self.blocksize = blocksize
         self._max_skew = int(max_skew_s * samplerate)
+        self._max_stall_s = max_skew_s
         self._queue: queue.Queue = queue.Queue()
         self._streams: list = []
         self._thread: threading.Thread | None = None
@@ -103,10 +104,10 @@ class Recorder:
         self._streams = []
         try:
             if self.caller_device is not None:
-                self._streams.append(self._open(sd, self.admin_device, 1, 0, "administrator's microphone"))
-                self._streams.append(self._open(sd, self.caller_device, 1, 1, "caller input"))
+                self._streams.append(self._open(sd, self.admin_device, 1, 0, "the administrator's microphone"))
+                self._streams.append(self._open(sd, self.caller_device, 1, 1, "the caller input"))
             else:
-                self._streams.append(self._open(sd, self.admin_device, 2, None, "2-channel call input"))
+                self._streams.append(self._open(sd, self.admin_device, 2, None, "the 2-channel call input"))
         except RecorderError:
             for s in self._streams:
                 s.close()
@@ -160,25 +161,35 @@ class Recorder:
 
     # --- writer thread --------------------------------------------------------------------
     def _run(self) -> None:
+        import time
+
         w = self._writer
         pend = [np.zeros(0, np.int16), np.zeros(0, np.int16)]
+        last_seen = [time.monotonic(), time.monotonic()]
         try:
             while True:
-                item = self._queue.get()
+                try:
+                    item = self._queue.get(timeout=0.1)
+                except queue.Empty:
+                    item = None
                 if item is _STOP:
                     break
-                which, data = item
-                if which is None:
-                    self._emit(w, data[:, 0], data[:, 1])
-                    continue
-                pend[which] = np.concatenate([pend[which], data[:, 0]])
+                if item is not None:
+                    which, data = item
+                    if which is None:
+                        self._emit(w, data[:, 0], data[:, 1])
+                        continue
+                    pend[which] = np.concatenate([pend[which], data[:, 0]])
+                    last_seen[which] = time.monotonic()
+                # An input that delivers nothing for a while (unplugged, stalled) is filled with
+                # silence so the other side is still written; data arriving late is not padded.
+                now = time.monotonic()
+                for side in (0, 1):
+                    other = 1 - side
+                    lack = len(pend[other]) - len(pend[side])
+                    if lack > self._max_skew and now - last_seen[side] > self._max_stall_s:
+                        pend[side] = np.concatenate([pend[side], np.zeros(lack, np.int16)])
                 n = min(len(pend[0]), len(pend[1]))
-                # One input stalled (unplugged, or clocks drifting): fill it with silence.
-                skew = abs(len(pend[0]) - len(pend[1]))
-                if skew > self._max_skew:
-                    short = 0 if len(pend[0]) < len(pend[1]) else 1
-                    pend[short] = np.concatenate([pend[short], np.zeros(skew, np.int16)])
-                    n = len(pend[0])
                 if n:
                     self._emit(w, pend[0][:n], pend[1][:n])
                     pend = [pend[0][n:], pend[1][n:]]

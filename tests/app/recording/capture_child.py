@@ -7,7 +7,7 @@ the FIFOs from raw 8 kHz s16 mono files at real-time pace (the ``null`` slave un
 plugin has no clock of its own; a blocking FIFO gives the capture a real-time clock). Only
 then does it import sounddevice and record with :class:`app.recording.capture.Recorder`.
 
-Prints ``started <id>``, ``flushed <seconds>`` after every fsynced chunk, ``done <id>``.
+Prints ``started <id>``, then ``at <s encoded> flushed <s fsynced>`` as they grow, ``done <id>``.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ pcm.cc_caller {{
 """
 
 
-def feed(src: Path, fifo: Path, rate: int = 8000) -> None:
+def feed(src: Path, fd: int, go: threading.Event, rate: int = 8000) -> None:
+    """Write *src* into the FIFO at real-time pace, from when recording starts (``go``)."""
     data = src.read_bytes()
-    fd = os.open(fifo, os.O_RDWR)  # RDWR: never blocks on open, no EPIPE when PortAudio probes
+    go.wait()
     t0, sent, blk = time.monotonic(), 0, 4096
     for i in range(0, len(data), blk):
         os.write(fd, data[i:i + blk])
@@ -70,9 +71,11 @@ def main() -> None:
         if not f.exists():
             os.mkfifo(f)
     (home / ".asoundrc").write_text(ASOUNDRC.format(admin=fifos["admin"], caller=fifos["caller"]))
+    go = threading.Event()
     for src, f in ((a.admin_raw, fifos["admin"]), (a.caller_raw, fifos["caller"])):
-        threading.Thread(target=feed, args=(Path(src), f), daemon=True).start()
-    time.sleep(0.1)
+        # O_RDWR: never blocks on open, and no EPIPE when PortAudio's probe closes its end.
+        fd = os.open(f, os.O_RDWR)
+        threading.Thread(target=feed, args=(Path(src), fd, go), daemon=True).start()
 
     from app.recording.capture import Recorder
     from app.recording.store import RecordingStore
@@ -81,15 +84,16 @@ def main() -> None:
 
     store = RecordingStore(session_factory(make_engine(a.db)), a.storage, KeyManager(a.key_name))
     rec = Recorder(store, "cc_admin", "cc_caller", samplerate=8000, blocksize=256)
+    go.set()
     rid = rec.start(a.call_id)
     print(f"started {rid}", flush=True)
     t_end = time.monotonic() + a.seconds
-    last = -1.0
+    last = None
     while time.monotonic() < t_end:
-        fs = rec.flushed_seconds
-        if fs != last:
-            print(f"flushed {fs:.3f}", flush=True)
-            last = fs
+        now = (rec._writer.frames / rec.samplerate, rec.flushed_seconds)
+        if now != last:
+            print(f"at {now[0]:.3f} flushed {now[1]:.3f}", flush=True)
+            last = now
         time.sleep(0.01)
     rec.stop()
     print(f"done {rid} overflows={rec.overflows} error={rec.error!r}", flush=True)

@@ -1,0 +1,129 @@
+"""The real capture path: PortAudio over ALSA's file plugin, in a child process.
+
+No sound card here, so each side of the call is an ALSA ``file`` capture device whose input is
+a FIFO fed in real time from a raw file made with sox (see capture_child.py). Everything from
+PortAudio's callbacks to the encrypted file is the production code.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.recording.capture import Recorder, RecorderError, list_input_devices
+from app.recording.store import RecordingStore
+from db.models import Call, Recording
+from tests.app.recording.conftest import dominant_hz, new_call, sox_raw
+
+CHILD = Path(__file__).with_name("capture_child.py")
+
+
+def _child(tmp_path, db_url, storage, key_name, call_id, seconds):
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    admin, caller = tmp_path / "admin.raw", tmp_path / "caller.raw"
+    sox_raw(admin, "sine", "440", "vol", "0.4")
+    sox_raw(caller, "sine", "1000", "vol", "0.2")
+    env = dict(os.environ, HOME=str(home))
+    env.pop("ALSA_CONFIG_PATH", None)
+    return subprocess.Popen(
+        [sys.executable, str(CHILD), "--db", db_url, "--storage", str(storage), "--key-name", key_name,
+         "--call-id", str(call_id), "--admin-raw", str(admin), "--caller-raw", str(caller),
+         "--seconds", str(seconds)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def test_two_file_backed_alsa_devices_become_admin_and_caller_channels(sqlite_url, tmp_path, real_keyring):
+    from db.session import make_engine, session_factory
+    from app.security.keys import KeyManager
+
+    engine = make_engine(sqlite_url)
+    sessions = session_factory(engine)
+    call_id = new_call(sessions)
+    key_name = real_keyring + "capture"
+    p = _child(tmp_path, sqlite_url, tmp_path / "rec", key_name, call_id, seconds=3.0)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    assert "done" in out and "error=''" in out, out + err
+    rid = int(out.split("started ")[1].split()[0])
+    store = RecordingStore(sessions, tmp_path / "rec", KeyManager(key_name))
+    audio, sr = store.load_audio(rid)
+    assert sr == 8000 and audio.shape[0] == 2
+    # 3 s of wall time; the FIFO feeder may run a little ahead and PortAudio fills its buffer
+    # at once (the null slave has no clock), so up to ~1.5 s more audio than wall time.
+    assert 2.0 <= audio.shape[1] / sr <= 5.0, audio.shape
+    assert abs(dominant_hz(audio[0], sr) - 440) < 5, "channel 0 must be the administrator's device"
+    assert abs(dominant_hz(audio[1], sr) - 1000) < 5, "channel 1 must be the caller's device"
+    # levels: the administrator's tone is louder (vol 0.4 vs 0.2)
+    rms = (audio[:, sr // 2:] ** 2).mean(axis=1) ** 0.5
+    assert 1.6 < rms[0] / rms[1] < 2.4, rms
+    with sessions() as s:
+        r = s.get(Recording, rid)
+        assert r.status == "complete" and r.call_id == call_id
+        assert b"OggS" not in (tmp_path / "rec" / r.path).read_bytes()
+    engine.dispose()
+
+
+def test_kill_9_mid_call_keeps_audio_up_to_the_last_second(sqlite_url, tmp_path, real_keyring):
+    from db.session import make_engine, session_factory
+    from app.security.keys import KeyManager
+
+    engine = make_engine(sqlite_url)
+    sessions = session_factory(engine)
+    call_id = new_call(sessions)
+    key_name = real_keyring + "kill"
+    p = _child(tmp_path, sqlite_url, tmp_path / "rec", key_name, call_id, seconds=60)
+    flushed = captured_s = 0.0
+    t0 = time.monotonic()
+    try:
+        for line in p.stdout:
+            if line.startswith("at "):
+                captured_s, flushed = float(line.split()[1]), float(line.split()[3])
+                if flushed >= 3.0:
+                    break
+            assert time.monotonic() - t0 < 60, "no progress from the recording child"
+        time.sleep(0.5)  # mid-way between two flushes
+        os.kill(p.pid, signal.SIGKILL)
+        for line in p.stdout:  # what the child reported up to its death
+            if line.startswith("at "):
+                captured_s, flushed = float(line.split()[1]), float(line.split()[3])
+    finally:
+        p.kill()
+        p.wait(timeout=30)
+        p.stdout.close()
+        p.stderr.close()
+    assert p.returncode == -signal.SIGKILL
+    with sessions() as s:
+        rid = s.query(Recording.id).filter_by(call_id=call_id).scalar()
+        assert s.get(Recording, rid).status == "recording"
+    store = RecordingStore(sessions, tmp_path / "rec", KeyManager(key_name))
+    assert store.recover_interrupted(stale_after_s=0) == [rid]
+    info = store.info(rid)
+    assert info.status == "interrupted"
+    audio, sr = store.load_audio(rid)
+    salvaged = audio.shape[1] / sr
+    # Everything the child had fsynced survived (Opus works in 20 ms frames)...
+    assert salvaged >= flushed - 0.3, (salvaged, flushed)
+    # ...which is all but about the last second (+ a quarter-second Ogg page) of the call.
+    assert salvaged >= captured_s - 1.5, (salvaged, captured_s)
+    assert abs(dominant_hz(audio[0], sr) - 440) < 5 and abs(dominant_hz(audio[1], sr) - 1000) < 5
+    with sessions() as s:
+        assert s.get(Call, call_id).interrupted is True
+    print(f"kill -9: captured ~{captured_s:.2f} s, last flush {flushed:.2f} s, salvaged {salvaged:.2f} s")
+    engine.dispose()
+
+
+def test_unknown_device_is_a_clear_error_and_creates_no_recording(store, sessions):
+    rec = Recorder(store, "no such microphone", "no such line-in")
+    with pytest.raises(RecorderError, match="cannot open the administrator's microphone 'no such microphone'"):
+        rec.start(None)
+    with sessions() as s:
+        assert s.query(Recording).count() == 0
+    assert isinstance(list_input_devices(), list)
