@@ -221,7 +221,10 @@ def run(settings, args) -> int:
 
     from ui.tasks import TaskRunner
 
-    runner = TaskRunner(app)
+    from ui.errors import show_error
+
+    # a background task that fails without its own handler: logged and shown, never silent
+    runner = TaskRunner(app, default_on_error=lambda exc: show_error(exc, state.get("window")))
     state: dict = {}
 
     def start_window() -> None:

@@ -25,11 +25,33 @@ def _gui(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
-def test_self_test_renders_the_first_patients_card(sqlite_url, clinic):
-    out = _gui("--self-test", "--database", sqlite_url, "--language", "en")
-    assert out.returncode == 0, out.stderr
-    assert "ok   _check_card: rendered the card of patient 1" in out.stdout
-    assert out.stdout.strip().endswith("self-test ok")
+def test_self_test_renders_the_first_patients_card(qapp, ui_url, clinic, settings, monkeypatch, capsys):
+    from app.context import open_context
+
+    monkeypatch.setattr(ui_main, "SELF_TEST_CHECKS", [])  # other areas' checks have their own tests
+    ctx = open_context(settings, ui_url)
+    try:
+        assert ui_main.self_test(ctx) == []
+    finally:
+        ctx.close()
+    assert capsys.readouterr().out == f"ok   _check_card: rendered the card of patient {clinic['olga']}\n"
+
+
+def test_self_test_reports_a_failing_check(qapp, ui_url, settings, monkeypatch, capsys):
+    from app.context import open_context
+
+    def check_broken(ctx):
+        raise RuntimeError("the model is missing")
+
+    monkeypatch.setattr(ui_main, "SELF_TEST_CHECKS", [check_broken])
+    ctx = open_context(settings, ui_url)
+    try:
+        assert ui_main.self_test(ctx) == ["check_broken: the model is missing"]
+    finally:
+        ctx.close()
+    out = capsys.readouterr().out
+    assert "ok   _check_card: no patients yet: rendered the new-caller form" in out
+    assert "FAIL check_broken: the model is missing" in out
 
 
 def test_self_test_fails_clearly_without_a_database():
