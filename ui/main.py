@@ -250,6 +250,10 @@ def run(settings, args) -> int:
                                       .replace("%1", str(e)), 15000)
         state["server"] = server
         w.show()
+        # issue 5: call bar, missed-calls page, softphone / AMI / webhook per settings.telephony
+        from ui.telephony import install_telephony
+
+        state["telephony"] = install_telephony(w, ctx, runner)
 
     empty = False
     try:
@@ -304,6 +308,8 @@ def run(settings, args) -> int:
 
     code = app.exec()
     runner.wait(10_000)
+    if state.get("telephony") is not None:
+        state["telephony"].stop()  # stops baresip by its pid, with a time bound
     if "server" in state:
         state["server"].close()
     ctx.close()

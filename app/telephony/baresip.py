@@ -397,7 +397,8 @@ class Softphone:
                 continue
             if d == self.rec_dir and any(d.iterdir()):
                 continue
-            if d == self.dir and self.rec_dir is not None and self.rec_dir.parent == d and any(self.rec_dir.iterdir()):
+            if (d == self.dir and self.rec_dir is not None and self.rec_dir.parent == d and self.rec_dir.exists()
+                    and any(self.rec_dir.iterdir())):
                 for p in d.iterdir():
                     if p != self.rec_dir:
                         p.unlink(missing_ok=True) if p.is_file() else shutil.rmtree(p, ignore_errors=True)

@@ -67,8 +67,11 @@ class TelephonyService:
             from app.telephony.baresip import Softphone, SoftphoneConfig
 
             cfg = SoftphoneConfig.from_settings(self.t)
+            from app.settings import runtime_dir
+
             self.source = Softphone(cfg, self._on_event, self.statuses,
-                                    password=lambda: self._get_secret(f"sip:{cfg.sip_uri}"))
+                                    password=lambda: self._get_secret(f"sip:{cfg.sip_uri}"),
+                                    runtime_parent=runtime_dir())
             self.source.start(wait=wait)
         elif kind == "ami":
             from app.telephony.ami import AmiClient
