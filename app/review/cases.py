@@ -124,8 +124,9 @@ class CaseService:
         out: list[Candidate] = []
         for key in sorted(groups, key=lambda k: (str(k[0]), k[1])):
             g = sorted(groups[key], key=lambda x: (-x.merit, x.call_id))
-            best = g[:per_group]
-            worst = [x for x in reversed(g) if x not in best][:per_group]
+            k = min(per_group, (len(g) + 1) // 2)  # best and worst never share a call
+            best = g[:k]
+            worst = list(reversed(g[k:]))[:per_group]
             out += [Candidate(**{**x.__dict__, "kind": "best"}) for x in best]
             out += [Candidate(**{**x.__dict__, "kind": "worst"}) for x in worst]
         return out

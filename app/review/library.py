@@ -44,6 +44,7 @@ class CallQuery:
     min_score: float | None = None
     max_score: float | None = None
     text: str = ""  # words in the transcript
+    call_ids: Sequence[int] = ()  # only these calls
     sort: str = "date"
     descending: bool = True
     limit: int = 500
@@ -101,6 +102,8 @@ class LibraryService:
             conds.append(Call.ring_at >= q.date_from)
         if q.date_to is not None:
             conds.append(Call.ring_at < q.date_to)
+        if q.call_ids:
+            conds.append(Call.id.in_(list(q.call_ids)))
         if q.user_ids:
             conds.append(Call.user_id.in_(list(q.user_ids)))
         if q.patient.strip():

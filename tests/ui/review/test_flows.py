@@ -24,7 +24,8 @@ from ui.tasks import SyncRunner
 
 pytestmark = pytest.mark.qt_log_ignore("PulseAudioService", extend=True)
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+# Today's early hours (UTC): the same day and week as today, inside the pages' default ranges.
+NOW = datetime.now(timezone.utc).replace(hour=4, minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture
