@@ -114,7 +114,7 @@ class Rules:
     confirm_days_before: int = 2
     remind_hours_before: int = 2
     birthday_days: int = 7
-    referral_days: int = 30
+    referral_days: int = 60
 
     @classmethod
     def from_settings(cls, s) -> Rules:
@@ -217,9 +217,14 @@ def detect(f: PatientFacts, now: datetime, rules: Rules = Rules()) -> list[Situa
     last_day = _local_date(last.starts_at, now) if last else None
 
     # return after a consultation without treatment: call the next day
-    if (last and last.services and all(s.is_consultation for s in last.services) and not future
-            and 1 <= (today - last_day).days <= rules.return_window_days
-            and not any(p.status == "active" and p.created_on > last_day for p in f.plans)):
+    # "did not start treatment": only consultations that day, or a consultation (with diagnostics)
+    # where a plan was made and none of its stages is done yet
+    fresh_plans = [p for p in f.plans if p.created_on >= last_day] if last else []
+    untreated = last is not None and last.services and any(s.is_consultation for s in last.services) and (
+        all(s.is_consultation for s in last.services)
+        or (fresh_plans and not any(st.status == "done" for p in fresh_plans for st in p.stages)))
+    if (untreated and not future and 1 <= (today - last_day).days <= rules.return_window_days
+            and not any(st.status == "done" for p in fresh_plans for st in p.stages)):
         out.append(Situation(
             RETURN_CONSULTATION, PRIORITY[RETURN_CONSULTATION],
             f"Consultation on {last_day.isoformat()} with {last.doctor}, treatment not started: ask why",

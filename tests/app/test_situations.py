@@ -56,6 +56,14 @@ def test_return_after_consultation_is_due_the_next_day_and_not_when_treatment_bo
     assert S.RETURN_CONSULTATION not in codes(booked)
     treated = facts(visits=[visit(1, [CONS, FILL])])
     assert S.RETURN_CONSULTATION not in codes(treated)
+    # consultation + X-ray, a plan made that day, no stage done yet: treatment not started
+    xray = ServiceFact("Ортопантомограмма", "стоматология")
+    planned = PlanFact("Имплантация 3.6", "Смирнова А. В.", TODAY - timedelta(days=1), "active",
+                       (StageFact("Имплантация", None, "due"),))
+    assert S.RETURN_CONSULTATION in codes(facts(visits=[visit(1, [CONS, xray])], plans=[planned]))
+    started = PlanFact("Имплантация 3.6", "Смирнова А. В.", TODAY - timedelta(days=1), "active",
+                       (StageFact("Удаление", None, "done"), StageFact("Имплантация", None, "due")))
+    assert S.RETURN_CONSULTATION not in codes(facts(visits=[visit(1, [CONS, xray])], plans=[started]))
 
 
 @pytest.mark.parametrize("days_ago,expected", [(364, False), (365, True), (800, True)])
@@ -156,9 +164,9 @@ def test_continued_treatment_due_overdue_and_stale_plans():
 
 
 def test_referral_thanks_within_the_period():
-    f = facts(referrals=[ReferralFact("Анна Сергеевна", TODAY - timedelta(days=30))])
+    f = facts(referrals=[ReferralFact("Анна Сергеевна", TODAY - timedelta(days=60))])
     assert S.REFERRAL_THANKS in codes(f)
-    f = facts(referrals=[ReferralFact("Анна Сергеевна", TODAY - timedelta(days=31))])
+    f = facts(referrals=[ReferralFact("Анна Сергеевна", TODAY - timedelta(days=61))])
     assert S.REFERRAL_THANKS not in codes(f)
 
 
