@@ -50,6 +50,9 @@ SHOWCASE: dict[str, str] = {
     "referred": "+79994045060",  # Орлова Ксения Никитична, came on his recommendation
 }
 
+#: The showcase patients take ids 1..SHOWCASE_PATIENTS; generated patients follow.
+SHOWCASE_PATIENTS = 14
+
 DEFAULT_SEED = 20261123
 MAX_PATIENTS = 1_000_000
 
@@ -1225,7 +1228,7 @@ class _Clinic:
             due = [s for s in stages if s[3] == "due"]
             if due and arch not in ("dropped", "lapsed", "consult_only") and due[0][2] <= T + timedelta(days=30):
                 spec = SERVICE_SPEC[due[0][0]]
-                when = self.future_time(max(due[0][2], T + timedelta(days=1 + int(r.random() * 10))))
+                when = self._upcoming_time(max(due[0][2], T + timedelta(days=1 + int(r.random() * 10))))
                 if when.date() <= T + timedelta(days=45):
                     self.appointment(pid, self._doctor(spec, prefs), due[0][0], when, *self._confirmation(when))
         elif arch != "consult_only":
@@ -1282,15 +1285,16 @@ class _Clinic:
         self._finish(pid, m, done, last_visit, prefs,
                      (recall_code, recall_spec, next_recall) if arch == "loyal" and next_recall else None)
 
-    def _upcoming_time(self) -> datetime:
-        """A future appointment: many in two days or in two hours (confirmation), others within a month."""
+    def _upcoming_time(self, day: date | None = None) -> datetime:
+        """A future appointment on *day* (default: within a month); a good share falls exactly
+        two hours from now or in two days, the moments of the confirmation calls."""
         r, T = self.r, self.today
         x = r.random()
-        if x < 0.08:
+        if x < 0.12:
             return (self.now + timedelta(hours=2)).replace(second=0, microsecond=0)
-        if x < 0.28:
+        if x < 0.32:
             return self.future_time(T + timedelta(days=2))
-        return self.future_time(T + timedelta(days=int(r.random() * 30)))
+        return self.future_time(day or T + timedelta(days=int(r.random() * 30)))
 
     def _confirmation(self, when: datetime) -> tuple[str, datetime | None]:
         if when - self.now < timedelta(days=3) and self.r.random() < 0.4:
@@ -1315,7 +1319,7 @@ class _Clinic:
         if recall is not None:
             code, spec, nd = recall
             if T - timedelta(days=20) <= nd <= T + timedelta(days=30) and r.random() < 0.6:
-                when = self._upcoming_time() if nd <= T else self.future_time(nd)
+                when = self._upcoming_time(None if nd <= T else nd)
                 self.appointment(pid, self._doctor(spec, prefs), code, when, *self._confirmation(when))
         elif done and r.random() < 0.02:
             # a cancelled appointment in the past

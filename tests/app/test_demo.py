@@ -183,11 +183,12 @@ def test_every_call_situation_is_present(sessions, demo):
         assert _count(s, select(Visit.id).where(Visit.starts_at >= recent)) > 2
         assert _count(s, select(Visit.id).where(Visit.starts_at > now)) == 0
         # confirmation: upcoming appointments, some in two days and some in two hours
-        appts = s.execute(select(Appointment.starts_at, Appointment.status)
+        appts = s.execute(select(Appointment.starts_at, Appointment.status, Appointment.patient_id)
                           .where(Appointment.status.in_(["scheduled", "confirmed"]))).all()
         assert len(appts) > 10 and all(a.starts_at > now for a in appts)
-        assert sum(a.starts_at.astimezone().date() == TODAY + timedelta(days=2) for a in appts) > 1
-        assert sum(abs(a.starts_at - (now + timedelta(hours=2))) < timedelta(minutes=1) for a in appts) > 1
+        bulk = [a for a in appts if a.patient_id > demo_mod.SHOWCASE_PATIENTS]
+        assert sum(a.starts_at.astimezone().date() == TODAY + timedelta(days=2) for a in bulk) > 1
+        assert sum(abs(a.starts_at - (now + timedelta(hours=2))) < timedelta(minutes=1) for a in bulk) >= 1
         assert _count(s, select(Appointment.id).where(Appointment.status == "confirmed")) > 0
         # complaints, consents, channels, referrals, comments
         assert _count(s, select(Complaint.id).where(Complaint.status == "open")) > 1
@@ -289,6 +290,11 @@ def test_showcase_patients(sessions, demo):
     bday = _one(svc, "birthday_in_3_days")
     nb = bday.birth_date.replace(year=TODAY.year)
     assert (nb - TODAY).days == 3 and bday.age == 29
+
+    with sessions() as s:
+        showcase_ids = {pid for n in SHOWCASE.values() for pid in s.scalars(
+            select(PatientPhone.patient_id).where(PatientPhone.e164 == n))}
+    assert showcase_ids == set(range(1, demo_mod.SHOWCASE_PATIENTS + 1))
 
     referrer = _one(svc, "referrer")
     referred = _one(svc, "referred")
