@@ -27,20 +27,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     ap.add_argument("--language", default="ru", choices=["ru", "en"])
     ap.add_argument("--patients", type=int, default=400)
-    ap.add_argument("--size", default="1280x820", help="window size WxH")
+    ap.add_argument("--size", default="1366x820", help="window size WxH")
+    ap.add_argument("--bare", action="store_true", help="only the foundation window, no other areas' panels")
     a = ap.parse_args(argv)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     width, height = (int(x) for x in a.size.split("x"))
 
-    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
     from app import demo
     from app.context import open_context
     from app.settings import Settings
-    from ui.main import make_app
+    from ui.main import install_areas, make_app
     from ui.main_window import MainWindow
     from ui.tasks import SyncRunner
 
@@ -51,13 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     demo.generate(ctx.engine, a.patients, demo.DEFAULT_SEED, today=TODAY, bonus=settings.bonus)
 
     app = make_app(a.language)
-    w = MainWindow(ctx.cards, SyncRunner(), today=lambda: TODAY)
+    runner = SyncRunner()
+    w = MainWindow(ctx.cards, runner, today=lambda: TODAY)
+    if not a.bare:
+        install_areas(w, ctx, runner)  # the script panel, call lists...: the window as shipped
     w.resize(width, height)
     w.show()
     made: list[Path] = []
 
     def shot(name: str) -> None:
         for _ in range(3):
+            # processEvents() outside a running loop leaves deleteLater()'d widgets on screen
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             app.processEvents()
         p = out / f"{name}.png"
         w.grab().save(str(p))
