@@ -109,25 +109,6 @@ class ScriptSettings(_Section):
     """Situations, scripts and call lists (issue 3)."""
 
     language: Literal["ru", "en"] = "ru"
-    clinic_name: str = "клиника"
-    # return: consultation without treatment -> call the next day; still listed for this many days
-    return_window_days: int = Field(default=7, ge=1)
-    lapse_days: int = Field(default=365, ge=30)  # no visit for this long -> "return"
-    # prevention: months until a check-up when the service itself has no recall_months
-    recall_months_by_specialty: dict[str, int] = {}
-    recall_months_default: int = Field(default=6, ge=1)
-    recall_lead_days: int = Field(default=14, ge=0)  # invite this many days before it is due
-    stage_lead_days: int = Field(default=7, ge=0)  # continued treatment: stage due within N days
-    plan_stale_days: int = Field(default=30, ge=1)  # undated due stage of a plan this old
-    follow_up_days: int = Field(default=1, ge=0)  # today's or yesterday's visit
-    confirm_days_before: int = Field(default=2, ge=0)
-    remind_hours_before: int = Field(default=2, ge=0)
-    birthday_days: int = Field(default=7, ge=0)
-    referral_days: int = Field(default=60, ge=1)  # thank a referrer within N days of the referral
-    claim_timeout_minutes: int = Field(default=30, ge=1)
-    # per call list (situation code) overrides of app.call_lists.DEFAULT_RULES
-    lists: dict[str, dict[str, int | bool | str]] = {}
-
     clinic_name: str = ""  # said in the opening line; empty: a neutral greeting
     # return: consultation without treatment -> call the next day; still listed for this many days
     return_window_days: int = Field(default=7, ge=1)
@@ -142,7 +123,7 @@ class ScriptSettings(_Section):
     confirm_days_before: int = Field(default=2, ge=0)
     remind_hours_before: int = Field(default=2, ge=0)
     birthday_days: int = Field(default=7, ge=0)
-    referral_days: int = Field(default=30, ge=1)
+    referral_days: int = Field(default=60, ge=1)  # thank a referrer within N days of the referral
     claim_timeout_minutes: int = Field(default=30, ge=1)
     # per call list (situation code) overrides of app.call_lists.DEFAULT_RULES
     lists: dict[str, dict[str, int | bool | str]] = {}
