@@ -1409,7 +1409,8 @@ def generate(engine: Engine, patients: int, seed: int = DEFAULT_SEED, today: dat
 def ensure_demo(engine: Engine, settings, progress: Callable[[int, int], None] | None = None) -> DemoStats | None:
     """First start: fill an empty database with the demo clinic (settings.database.demo_*)."""
     n = settings.database.demo_patients
-    if n <= 0 or count_patients(engine) > 0:
+    # Only a brand-new database: one with doctors or services already (an MIS import) is left alone.
+    if n <= 0 or any(_clinic_counts(engine).values()):
         return None
     return generate(engine, n, settings.database.demo_seed, progress=progress, bonus=settings.bonus)
 

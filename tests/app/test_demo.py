@@ -308,6 +308,18 @@ def test_ensure_demo_fills_only_an_empty_database(engine, settings):
     assert stats is not None and stats.patients == 40
     assert demo_mod.ensure_demo(engine, settings) is None
     assert demo_mod.count_patients(engine) == 40
+    settings.database.demo_patients = 0
+    demo_mod.clear_clinic(engine)
+    assert demo_mod.ensure_demo(engine, settings) is None and demo_mod.count_patients(engine) == 0
+
+
+def test_ensure_demo_leaves_a_database_with_imported_doctors_alone(sessions, engine, settings):
+    from tests import factories as f
+
+    with sessions() as s, s.begin():
+        f.doctor(s)
+    assert demo_mod.ensure_demo(engine, settings) is None
+    assert demo_mod.count_patients(engine) == 0
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -350,3 +362,20 @@ def test_cli_bad_input_is_a_clear_message(sqlite_url, capsys, argv, message):
         assert demo_mod.count_patients(e) == 0
     finally:
         e.dispose()
+
+
+def test_clear_clinic_removes_what_refers_to_patients_and_keeps_users(sessions, engine, demo):
+    from db.models import Call, User
+
+    with sessions() as s, s.begin():
+        s.add(User(login="admin1", full_name="Администратор", role="administrator"))
+        s.add(Call(direction="inbound", number_raw="+79161234567", number_e164="+79161234567", patient_id=1))
+    names = demo_mod.clear_clinic(engine)
+    assert "calls" in names and "users" not in names and "patients" in names
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Call)) == 0
+        assert s.scalar(select(func.count()).select_from(User)) == 1
+        for t in demo_mod.TABLES:
+            assert s.scalar(select(func.count()).select_from(Patient.metadata.tables[t])) == 0
+    again = generate(engine, 20, seed=7, today=TODAY)
+    assert again.patients == 20
