@@ -1,0 +1,1 @@
+"""Recording widgets: level meter, status-bar indicator, device settings page, player."""
