@@ -107,3 +107,15 @@ def test_decrypted_recording_plays_from_memory(qtbot, recording_store):
     qtbot.waitUntil(lambda: player.player.mediaStatus() == QMediaPlayer.MediaStatus.BufferedMedia, timeout=10000)
     assert player.play_button.text() == "Pause"
     player.player.stop()
+
+
+def test_russian_texts(qtbot, russian):
+    ind = RecordingIndicator()
+    qtbot.addWidget(ind)
+    ind.show_state(RecordingState(1, True, Reason.CONSENT, 5))
+    assert ind.text() == "● ЗАПИСЬ"
+    ind.show_state(RecordingState(2, False, Reason.NO_CONSENT))
+    assert ind.text() == "не записывается: нет согласия"
+    meter = LevelMeter()
+    qtbot.addWidget(meter)
+    assert [lb.text() for lb in meter.labels] == ["Администратор", "Звонящий"]
