@@ -1126,18 +1126,15 @@ class _Clinic:
         done: list[tuple[datetime, int, int]] = []
         last_visit: datetime | None = None
 
-        def go(d: date, codes: list[str], spec: str | None = None, status: str = "done") -> tuple[int, int] | None:
+        def go(d: date, codes: list[str]) -> tuple[int, int] | None:
+            """A done visit on day d (None when d has no slot in the past)."""
             nonlocal last_visit
             when = self.visit_time(d)
             if when is None:
                 return None
-            spec = spec or SERVICE_SPEC[codes[0]]
-            vid, amt = self.visit(pid, self._doctor(spec, prefs), when, codes, status)
-            if status == "done":
-                done.append((when, vid, amt))
-                last_visit = when
-            else:
-                self.appointment(pid, prefs[spec], codes[0], when, status)
+            vid, amt = self.visit(pid, self._doctor(SERVICE_SPEC[codes[0]], prefs), when, codes)
+            done.append((when, vid, amt))
+            last_visit = when
             return vid, amt
 
         if arch == "new":
