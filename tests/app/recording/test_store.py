@@ -177,3 +177,17 @@ def test_import_of_unreadable_audio_keeps_the_sources(store, call_id, tmp_path):
     with pytest.raises(Exception, match="cannot read the administrator audio"):
         store.import_call_audio(call_id, enc, dec)
     assert enc.exists() and dec.exists()
+
+
+def test_transcription_loader_decrypts_in_memory(store, call_id, settings, tmp_path):
+    from app.recording.loader import make_audio_loader
+
+    settings.audio.storage_dir = str(store.storage_dir)
+    rid, _ = _record(store, call_id, seconds=2.0)
+    load = make_audio_loader(store.sessions, settings, keys=store.keys)
+    audio, sr = load(rid)
+    assert audio.shape[0] == 2 and sr == 8000 and abs(dominant_hz(audio[0], sr) - 440) < 5
+    store.delete(rid)
+    with pytest.raises(Exception, match="deleted") as e:
+        load(rid)
+    assert type(e.value).__name__ == "AudioError"
