@@ -27,6 +27,28 @@ class AppContext:
     def close(self) -> None:
         self.engine.dispose()
 
+    # --- issue 4: recording (clinic keys, encrypted store, capture that follows the call) ---
+    @functools.cached_property
+    def keys(self):
+        from app.security.keys import default_key_manager
+
+        return default_key_manager()
+
+    @functools.cached_property
+    def recordings(self):
+        from app.recording.store import RecordingStore
+
+        return RecordingStore.from_settings(self.sessions, self.settings.audio, self.keys)
+
+    @functools.cached_property
+    def call_recording(self):
+        from app.recording.calls import CallRecordingController
+        from app.recording.capture import Recorder
+
+        a = self.settings.audio
+        rec = Recorder(self.recordings, a.admin_device or None, a.caller_device or None, a.samplerate)
+        return CallRecordingController(self.sessions, rec, enabled=a.enabled, record_unknown=a.record_unknown_callers)
+
     # --- issue 3: situations, scripts, call lists, bonus ledger ---
     @functools.cached_property
     def situations(self):
