@@ -124,3 +124,26 @@ def test_missed_page_colours_and_call_back(qtbot, window, sessions, tmp_path):
     assert cb.args == [NUM]
     assert "softphone or an Asterisk connection" in failed.args[0]
     assert "softphone or an Asterisk connection" in w.statusBar().currentMessage()
+
+
+def test_russian_call_bar(qtbot, sessions, qapp):
+    from importlib import resources
+
+    from PySide6.QtCore import QTranslator
+
+    from ui.telephony.call_bar import CallBar
+
+    qm = resources.files("resources") / "translations" / "telephony_ru.qm"
+    t = QTranslator()
+    assert t.load(str(qm))
+    qapp.installTranslator(t)
+    try:
+        st = Settings()
+        service = TelephonyService(st, sessions, CardService(sessions), secret=lambda name: None)
+        bar = CallBar(service, TaskRunner())
+        qtbot.addWidget(bar)
+        assert bar.label.text() == "Нет звонка"
+        assert bar.answer_btn.text() == "Ответить (F9)" and not bar.answer_btn.isEnabled()
+        assert bar.disposition.itemText(1) == "Записан"
+    finally:
+        qapp.removeTranslator(t)
