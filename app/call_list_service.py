@@ -71,7 +71,9 @@ class ClaimError(Exception):
 
 class CallListService:
     def __init__(self, sessions: sessionmaker[Session], situations: SituationService,
-                 overrides: dict[str, dict] | None = None, claim_timeout_minutes: int = 30):
+                 overrides: dict[str, dict] | None = None, claim_timeout_minutes: int = 30,
+                 language: str = "ru"):
+        self.language = language
         self._sessions = sessions
         self.situations = situations
         self.overrides = overrides or {}
@@ -105,7 +107,7 @@ class CallListService:
                 for m in (members or [pid]):
                     hist.listed_today.add((name, m))
         people = [(contacts[pid], detect(f, now, self.situations.rules)) for pid, f in facts.items()]
-        planned = CL.plan(people, now, hist, self.overrides)
+        planned = CL.plan(people, now, hist, self.overrides, self.language)
         counts: dict[str, int] = {}
         with write_session(self._sessions) as s:
             lists: dict[str, CallList] = {}

@@ -103,7 +103,7 @@ class History:
 
 
 def plan(people: list[tuple[Contact, list[S.Situation]]], now: datetime, history: History,
-         overrides: dict[str, dict] | None = None) -> list[Planned]:
+         overrides: dict[str, dict] | None = None, lang: str = "en") -> list[Planned]:
     """Entries to add to today's lists, best first."""
     singles: list[Planned] = []
     for c, sits in people:
@@ -126,7 +126,8 @@ def plan(people: list[tuple[Contact, list[S.Situation]]], now: datetime, history
             continue
         due = top.due if top.due is not None and top.due > now else now
         singles.append(Planned(name, top.code, c.patient_id, [c.patient_id], c.phone_e164, channel,
-                               top.reason, top.priority, due, c.family_id))
+                               (top.reason_ru or top.reason) if lang == "ru" else top.reason,
+                               top.priority, due, c.family_id))
     # family grouping: one entry per (list, shared number, family)
     out: list[Planned] = []
     groups: dict[tuple, Planned] = {}

@@ -128,10 +128,11 @@ class Situation:
     reason: str  # English, one line, for lists and the card
     due: datetime | None = None  # when the call should happen (confirmation: 2 h before...)
     data: dict[str, Any] = field(default_factory=dict)  # fields for the script
+    reason_ru: str = ""  # the same in Russian
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "code": self.code, "priority": self.priority, "reason": self.reason,
+            "code": self.code, "priority": self.priority, "reason": self.reason, "reason_ru": self.reason_ru,
             "due": self.due.isoformat() if self.due else None,
             "data": {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in self.data.items()},
         }
@@ -318,8 +319,53 @@ def detect(f: PatientFacts, now: datetime, rules: Rules = Rules()) -> list[Situa
             ))
 
     out.sort(key=lambda s: -s.priority)
+    for sit in out:
+        sit.reason_ru = reason_ru(sit, now)
     return out
 
 
 def new_patient() -> Situation:
-    return Situation(NEW_PATIENT, PRIORITY[NEW_PATIENT], "Unknown number: a new patient", None, {})
+    return Situation(NEW_PATIENT, PRIORITY[NEW_PATIENT], "Unknown number: a new patient", None, {},
+                     "Незнакомый номер: новый пациент")
+
+
+def reason_ru(s: Situation, now: datetime) -> str:
+    """The one-line reason in Russian (the front desk's language)."""
+    from app.scripts.renderer import fmt_date
+
+    today = now.date()
+    d = s.data
+
+    def day(v):
+        if not v:
+            return ""
+        v = v.date() if isinstance(v, datetime) else v
+        return "сегодня" if v == today else "вчера" if v == today - timedelta(days=1) else fmt_date(v, "ru", today)
+
+    doc = d.get("doctor") or ""
+    if s.code == CONFIRMATION:
+        at = d.get("appointment_at")
+        hm = at.astimezone(now.tzinfo).strftime("%H:%M") if at else ""
+        if d.get("kind") == "remind":
+            return f"Сегодня в {hm} приём, врач {doc}: напомнить"
+        return f"Визит {day(d.get('due_date'))} в {hm}, врач {doc}: не подтверждён"
+    if s.code == FOLLOW_UP:
+        return f"Приём {day(d.get('visit_date'))}, врач {doc}: спросить о самочувствии"
+    if s.code == RETURN_CONSULTATION:
+        return f"Консультация {day(d.get('visit_date'))}, врач {doc}; лечение не начато: узнать почему"
+    if s.code == CONTINUED_TREATMENT:
+        due = d.get("due_date")
+        when = (f"срок был {day(due)}" if due and d.get("overdue") else f"срок {day(due)}" if due
+                else "не записан(а)")
+        return f"План «{d.get('plan_title', '')}»: этап «{d.get('plan_stage', '')}», {when}"
+    if s.code == PREVENTION:
+        return (f"Контрольный осмотр ({d.get('specialty') or doc}) к {day(d.get('due_date'))}, "
+                f"последний визит {day(d.get('visit_date'))}")
+    if s.code == RETURN_LAPSED:
+        v = d.get("visit_date")
+        return f"Не был(а) с {day(v)} ({(today - v).days} дн.)" if v else "Давно не был(а)"
+    if s.code == REFERRAL_THANKS:
+        return f"Порекомендовал(а) клинику: {d.get('referred_name', '')}"
+    if s.code == BIRTHDAY:
+        return f"День рождения {day(d.get('birthday'))}"
+    return "Незнакомый номер: новый пациент"

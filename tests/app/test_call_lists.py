@@ -106,6 +106,7 @@ def test_build_routes_groups_and_never_lists_do_not_contact(sessions, clinic):
     assert clinic["dnc"] not in everyone
     ret = svc.entries(DAY, "return_consultation")[0]
     assert ret.patient_id == clinic["fresh"] and ret.priority > fam.priority
+    assert ret.reason == "Консультация вчера, врач Смирнова А.В.; лечение не начато: узнать почему"
     assert svc.build(DAY, NOW) == {}  # idempotent
     summary = {l.name: l.total for l in svc.lists(DAY)}
     assert summary == {"return_consultation": 1, "prevention": 2, "messages": 2}

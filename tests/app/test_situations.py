@@ -186,3 +186,16 @@ def test_ranking_puts_the_time_critical_first():
     assert codes(facts(visits=[visit(1)]))[0] == S.FOLLOW_UP
     f2 = facts(visits=[visit(1)], appointments=[AppointmentFact(NOW + timedelta(hours=1), "Д", "У", "scheduled")])
     assert codes(f2)[0] == S.CONFIRMATION
+
+
+def test_reasons_in_russian():
+    f = facts(visits=[visit(1, [CONS])], birth_date=date(1990, 11, 27))
+    assert [s.reason_ru for s in detect(f, NOW)] == [
+        "Консультация вчера, врач Смирнова А. В.; лечение не начато: узнать почему",
+        "День рождения 27 ноября"]
+    plan = PlanFact("Лечение кариеса", "Смирнова А. В.", date(2026, 9, 1), "active",
+                    (StageFact("Пломба 46", date(2026, 10, 1), "due"),))
+    assert detect(facts(plans=[plan]), NOW)[0].reason_ru == "План «Лечение кариеса»: этап «Пломба 46», срок был 1 октября"
+    remind = detect(_appt(timedelta(hours=1)), NOW)[0]
+    assert remind.reason_ru == "Сегодня в 13:00 приём, врач Смирнова А. В.: напомнить"
+    assert S.new_patient().reason_ru == "Незнакомый номер: новый пациент"

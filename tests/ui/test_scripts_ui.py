@@ -17,6 +17,8 @@ from ui.scripts.editor import ScriptEditor
 from ui.scripts.panel import ScriptPanel
 from ui.tasks import SyncRunner
 
+pytestmark = pytest.mark.usefixtures("english")
+
 NOW = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
 DAY = NOW.date()
 
@@ -220,6 +222,7 @@ def test_in_russian(qtbot, russian, scripts, ids, page):
     assert p.checklist_box.title() == "Чек-лист"
     assert p.version_label.text() == "Версия сценария 1"
     assert p.checks["care_question"].text() == "Спросил(а) о самочувствии"
+    assert p.reason_label.text() == "Консультация вчера, врач Смирнова А.В.; лечение не начато: узнать почему"
     page.refresh()
     assert page.status.text() == "Списков на сегодня ещё нет: соберите их."
     assert page.build_button.text() == "Собрать списки на сегодня"

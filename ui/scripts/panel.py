@@ -7,7 +7,7 @@ import html
 from datetime import datetime
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -153,7 +153,8 @@ class ScriptPanel(QWidget):
         self.current = index
         self.buttons[index].setChecked(True)
         sc, sit = self.scripts[index], self.situations[index]
-        self.reason_label.setText(sit.reason)
+        ru = QLocale().language() == QLocale.Language.Russian
+        self.reason_label.setText(sit.reason_ru if ru and sit.reason_ru else sit.reason)
         paras = "".join(
             f'<p class="{b["kind"]}">{"<b>" if b["kind"] == "bonus" else ""}{html.escape(b["text"])}'
             f'{"</b>" if b["kind"] == "bonus" else ""}</p>' for b in sc.blocks)
