@@ -70,7 +70,7 @@ class AppContext:
         from app.call_list_service import CallListService
 
         return CallListService(self.sessions, self.situations, self.settings.scripts.lists,
-                               self.settings.scripts.claim_timeout_minutes)
+                               self.settings.scripts.claim_timeout_minutes, self.settings.scripts.language)
 
     @functools.cached_property
     def bonus(self):
