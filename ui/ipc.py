@@ -30,6 +30,11 @@ class AlreadyRunning(RuntimeError):
     """Another CareCall answers on the socket."""
 
 
+def another_instance_running(path: str) -> bool:
+    """True when a CareCall already listens on *path* (a stale socket file is not one)."""
+    return _other_instance_answers(path)
+
+
 def _other_instance_answers(path: str) -> bool:
     if sys.platform == "win32":
         probe = QLocalSocket()

@@ -145,6 +145,15 @@ def _ensure_demo_call(engine, settings, progress=None):
     return fn(engine, settings)
 
 
+def _already_running(app) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    text = app.translate("Startup", "CareCall is already running on this computer. Incoming calls go to that window.")
+    log.warning("another CareCall is already running: not starting a second one")
+    print("carecall: CareCall is already running on this computer", file=sys.stderr)
+    QMessageBox.information(None, "CareCall", text)
+
+
 def install_areas(window, ctx, runner) -> list[str]:
     """Call every ``WINDOW_MODULES`` module's ``install``; one that fails is logged and shown,
     the window still opens. Returns the modules installed."""
@@ -197,6 +206,14 @@ def run(settings, args) -> int:
     app = make_app(lang)
     install_excepthook()
 
+    if not self_testing:
+        from ui.ipc import another_instance_running
+
+        if another_instance_running(settings.ipc_path()):
+            # before the database and the demo clinic: nothing to wait for
+            _already_running(app)
+            return 1
+
     try:
         ctx = open_context(settings, getattr(args, "database", None))
     except DatabaseError as e:
@@ -237,10 +254,9 @@ def run(settings, args) -> int:
         server = IpcServer(w, settings.ipc_path(), settings.phone.default_region, w)
         try:
             server.start()
-        except AlreadyRunning:
-            QMessageBox.information(w, "CareCall", app.translate(
-                "Startup", "CareCall is already running on this computer. Incoming calls go to that window."))
+        except AlreadyRunning:  # started between the early check and now
             w.deleteLater()
+            _already_running(app)
             # quit() before exec() does nothing: leave through the event loop once it runs
             QTimer.singleShot(0, lambda: app.exit(1))
             return

@@ -123,7 +123,7 @@ class SearchResults(QWidget):
             self.chosen.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
-        if obj is self._field and ev.type() == QEvent.Type.KeyPress and self.list.count():
+        if obj is self._field and ev.type() == QEvent.Type.KeyPress and self.list.count() and self.isVisible():
             key = ev.key()
             row = self.list.currentRow()
             if key == Qt.Key.Key_Down:
