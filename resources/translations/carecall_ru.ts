@@ -122,47 +122,47 @@
         <translation>можно оплатить до %1% счёта</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="226" />
+        <location filename="../../ui/card_view.py" line="228" />
         <source>none booked</source>
         <translation>не записан(а)</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="250" />
+        <location filename="../../ui/card_view.py" line="252" />
         <source>calls</source>
         <translation>звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="251" />
+        <location filename="../../ui/card_view.py" line="253" />
         <source>messages</source>
         <translation>сообщения</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="252" />
+        <location filename="../../ui/card_view.py" line="254" />
         <source>recording</source>
         <translation>запись</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="270" />
+        <location filename="../../ui/card_view.py" line="272" />
         <source>shares this phone</source>
         <translation>общий номер</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="275" />
+        <location filename="../../ui/card_view.py" line="277" />
         <source>Open this card</source>
         <translation>Открыть эту карточку</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="285" />
+        <location filename="../../ui/card_view.py" line="287" />
         <source>No treatment plans</source>
         <translation>Планов лечения нет</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="303" />
+        <location filename="../../ui/card_view.py" line="305" />
         <source>overdue since %1</source>
         <translation>просрочен с %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card_view.py" line="305" />
+        <location filename="../../ui/card_view.py" line="307" />
         <source>due by %1</source>
         <translation>до %1</translation>
     </message>
@@ -416,17 +416,17 @@
         <translation>Входящий звонок %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339" />
+        <location filename="../../ui/main_window.py" line="342" />
         <source>Card created</source>
         <translation>Карточка создана</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353" />
+        <location filename="../../ui/main_window.py" line="356" />
         <source>This patient is no longer in the database.</source>
         <translation>Этого пациента больше нет в базе.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356" />
+        <location filename="../../ui/main_window.py" line="359" />
         <source>Could not load the data: %1</source>
         <translation>Не удалось загрузить данные: %1</translation>
     </message>
@@ -566,28 +566,28 @@
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../ui/main.py" line="173" />
+        <location filename="../../ui/main.py" line="225" />
         <source>Cannot open the database: %1</source>
-        <extracomment>self-test checks: ``check(ctx) -&gt; str`` returns what was checked, raises on failure. Other areas append theirs (e.g. transcription of the bundled sample).</extracomment>
         <translation>Не удалось открыть базу данных: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="203" />
+        <location filename="../../ui/main.py" line="152" />
         <source>CareCall is already running on this computer. Incoming calls go to that window.</source>
+        <extracomment>Areas that put pages, side panels or status widgets into the window: modules with ``install(window, ctx, runner)``, called in this order once the window exists. One line each. self-test checks: ``check(ctx) -&gt; str`` returns what was checked, raises on failure. Other areas append theirs (e.g. transcription of the bundled sample).</extracomment>
         <translation>CareCall уже запущен на этом компьютере. Входящие звонки показываются в том окне.</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="209" />
+        <location filename="../../ui/main.py" line="266" />
         <source>Incoming calls from the PBX are off: %1</source>
         <translation>Входящие звонки от АТС не принимаются: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="222" />
+        <location filename="../../ui/main.py" line="283" />
         <source>The database is empty and the demo clinic generator is not part of this build. CareCall starts with an empty clinic.</source>
         <translation>База данных пуста, а генератора демо-клиники в этой сборке нет. CareCall запустится с пустой базой.</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="242" />
+        <location filename="../../ui/main.py" line="303" />
         <source>First start: creating a demo clinic…</source>
         <translation>Первый запуск: создаётся демо-клиника…</translation>
     </message>
