@@ -238,3 +238,46 @@ def test_not_an_asterisk_port_is_said_and_retried():
         c.stop()
         srv.close()
         t.join(2)
+
+
+def test_a_pbx_dropping_mid_event_loses_no_call_row(peer, sqlite_url):
+    """AMI client -> CallTracker on a real database while the PBX drops the connection."""
+    from app.card import CardService
+    from app.telephony.calls import CallTracker
+    from db.models import Call, MissedCall
+    from db.session import make_engine, session_factory
+    from sqlalchemy import select
+
+    e = make_engine(sqlite_url)
+    sessions = session_factory(e)
+    tracker = CallTracker(sessions, CardService(sessions))
+    seen: queue.Queue = queue.Queue()
+
+    def sink(ev):
+        tracker.handle(ev)
+        seen.put(ev)
+
+    c = AmiClient("127.0.0.1", peer.port, "carecall", "amipass", "101", sink, max_delay=0.2)
+    c.start()
+    try:
+        assert c.connected.wait(5)
+        b = inbound_call("77.1")
+        peer.send(b[1])
+        drain(seen, 1)
+        peer.send(b"Event: Hangup\r\nChannel: PJSIP/101-0000")  # cut mid-event
+        peer.drop()
+        assert wait_for(lambda: c.connects == 2 and c.connected.is_set(), 10)
+        with sessions() as s:
+            row = s.scalars(select(Call)).one()
+            assert row.external_id == "77.1" and row.end_at is None  # kept, still open
+        peer.send(b[5])
+        drain(seen, 1)
+        with sessions() as s:
+            row = s.scalars(select(Call)).one()
+            assert row.end_at is not None and row.end_reason == "Normal Clearing"
+            assert s.scalars(select(MissedCall)).one().call_id == row.id
+        assert tracker.errors == 0
+    finally:
+        c.stop()
+        tracker.close()
+        e.dispose()
