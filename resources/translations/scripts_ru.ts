@@ -253,7 +253,7 @@
     <name>ScriptPanel</name>
     <message>
         <location filename="../../ui/scripts/panel.py" line="75"/>
-        <location filename="../../ui/scripts/panel.py" line="187"/>
+        <location filename="../../ui/scripts/panel.py" line="188"/>
         <source>Open a card to see why the clinic calls this patient.</source>
         <extracomment>the ticked checklist changed: {code: bool} another situation&apos;s script is shown (situation code)</extracomment>
         <translation>Откройте карточку, чтобы увидеть, зачем клиника звонит пациенту.</translation>
@@ -279,7 +279,7 @@
         <translation>Сегодня поводов для звонка нет: сценария исходящего звонка нет.</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/panel.py" line="181"/>
+        <location filename="../../ui/scripts/panel.py" line="182"/>
         <source>Script version %1</source>
         <translation>Версия сценария %1</translation>
     </message>

@@ -214,6 +214,41 @@ def test_wired_into_the_main_window(qtbot, make_window, ids, sessions, scripts):
     assert [b.text() for b in panel.buttons] == ["New patient"]
 
 
+def test_checklist_goes_with_the_call_when_the_call_bar_saves_the_outcome(qtbot, make_window, ids, sessions, scripts):
+    """The telephony call bar is another area's widget and needs a SIP/PBX service; a stand-in
+    with the same public signal (``disposition_saved(call_id, disposition)``) is used here."""
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import Signal
+    from PySide6.QtWidgets import QFrame
+
+    from db.models import Call
+    from ui.scripts.wiring import connect_call_bar, install
+
+    class Bar(QFrame):
+        disposition_saved = Signal(int, str)
+
+    w = make_window()
+    bar = Bar(w)
+    bar.setObjectName("call_bar")
+    ctx = SimpleNamespace(scripts=scripts, cards=CardService(sessions),
+                          call_lists=CallListService(sessions, SituationService(sessions)))
+    panel = install(w, ctx, SyncRunner(), who="anna")["panel"]
+    assert connect_call_bar(w, panel)
+    with sessions() as s, s.begin():
+        call = Call(direction="inbound", patient_id=ids["olga"])
+        s.add(call)
+        s.flush()
+        cid = call.id
+    with qtbot.waitSignal(panel.situation_changed):
+        w.open_patient(ids["olga"])
+    panel.checks["reason_explored"].click()
+    bar.disposition_saved.emit(cid, "booked")
+    with sessions() as s:
+        c = s.get(Call, cid)
+        assert c.checklist["reason_explored"] is True and c.script_version_id is not None
+
+
 def test_in_russian(qtbot, russian, scripts, ids, page):
     p = ScriptPanel(scripts, SyncRunner(), now=lambda: NOW)
     qtbot.addWidget(p)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 
 
 def install(window, ctx, runner, who: str | None = None) -> dict:
@@ -29,8 +29,35 @@ def install(window, ctx, runner, who: str | None = None) -> dict:
     window.incoming_shown.connect(on_incoming)
     page = CallListPage(ctx.call_lists, runner, who)
     window.add_page(page, QCoreApplication.translate("ScriptWiring", "Call lists"), "Ctrl+L")
-    page.call_requested.connect(lambda _pid, number: window.show_incoming(number, "outbound", "list"))
+    page.call_requested.connect(lambda _pid, number: _dial(window, number))
     page.refresh()
     editor = ScriptEditor(ctx.scripts, ctx.cards, runner, author=who)
     window.add_page(editor, QCoreApplication.translate("ScriptWiring", "Scripts"), "Ctrl+Shift+E")
+    # The checklist and the script version go with the call when the outcome is saved on the
+    # telephony call bar (another area; found by name once every area is installed).
+    QTimer.singleShot(0, panel, lambda: connect_call_bar(window, panel))
     return {"panel": panel, "call_lists": page, "editor": editor}
+
+
+def _call_bar(window):
+    from PySide6.QtWidgets import QWidget
+
+    bar = window.findChild(QWidget, "call_bar")
+    return bar if bar is not None and hasattr(bar, "disposition_saved") else None
+
+
+def _dial(window, number: str) -> None:
+    """Dial through the softphone/PBX when telephony is installed; otherwise show the card."""
+    bar = _call_bar(window)
+    if bar is not None and hasattr(bar, "dial"):
+        bar.dial(number)
+    else:
+        window.show_incoming(number, "outbound", "list")
+
+
+def connect_call_bar(window, panel) -> bool:
+    bar = _call_bar(window)
+    if bar is None:
+        return False
+    bar.disposition_saved.connect(lambda call_id, _disposition: panel.save_to_call(call_id))
+    return True
