@@ -99,6 +99,16 @@ class AppContext:
                 log.error("telephony: the recording pipeline is not available: %s", e)
         return TelephonyService(self.settings, self.sessions, self.cards, recordings=recordings, jobs=jobs)
 
+    # --- issue 6: review and training (roles, audit, library, tags, scorecards, cases, reports) ---
+    @functools.cached_property
+    def review(self):
+        """Transcripts and recordings are attached when this workstation can open them."""
+        from app.review.adapters import recording_store, transcript_source
+        from app.review.services import ReviewServices
+
+        return ReviewServices(self.sessions, self.settings.review.retention_days,
+                              transcripts=transcript_source(self), recordings=recording_store(self))
+
 
 def database_url(settings: Settings, override: str | None = None) -> str:
     return override or settings.database.resolved_url()

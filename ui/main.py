@@ -19,6 +19,7 @@ log = logging.getLogger("carecall.ui")
 #: ``install(window, ctx, runner)``, called in this order once the window exists. One line each.
 WINDOW_MODULES: list[str] = [
     "ui.scripts.wiring",
+    "ui.review.wiring",
 ]
 
 #: self-test checks: ``check(ctx) -> str`` returns what was checked, raises on failure.

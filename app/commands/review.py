@@ -32,6 +32,12 @@ def register(sub, common) -> None:
     ls = us.add_parser("list", parents=[common], help="list users")
     ls.set_defaults(func=_list)
 
+    an = sub.add_parser("review", parents=[common], help="call review: automatic analysis of transcribed calls")
+    an.add_argument("action", choices=["analyse"])
+    an.add_argument("--call", type=int, action="append", default=[], help="only this call (repeatable)")
+    an.add_argument("--again", action="store_true", help="also calls analysed before")
+    an.set_defaults(func=_analyse)
+
     rt = sub.add_parser("retention", parents=[common], help="delete recordings older than the retention period")
     rt.add_argument("action", choices=["show", "run"])
     rt.set_defaults(func=_retention)
@@ -165,3 +171,37 @@ def _recording_store(ctx):
     if store is None:
         raise CliError("the recording store is not available on this workstation", 1)
     return store
+
+
+def _analyse(args) -> int:
+    ctx = _context(args)
+    try:
+        from sqlalchemy import select
+
+        from app.review.adapters import analyse_call, transcript_source
+        from app.review.services import ReviewServices
+        from db.models.recording import Recording
+        from db.models.review import CallAnalysis
+
+        src = transcript_source(ctx)
+        if src is None:
+            raise CliError("transcripts cannot be read on this workstation (no transcript key in the OS keyring)", 1)
+        rs = ReviewServices(ctx.sessions, ctx.settings.review.retention_days, transcripts=src)
+        rs.ensure_defaults()
+        ids = list(args.call)
+        if not ids:
+            with ctx.sessions() as s:
+                q = select(Recording.call_id).where(Recording.call_id.is_not(None)).distinct()
+                if not args.again:
+                    q = q.where(Recording.call_id.not_in(select(CallAnalysis.call_id)))
+                ids = sorted(s.scalars(q))
+        done = 0
+        for cid in ids:
+            tags = analyse_call(rs, cid)
+            if tags or args.call:
+                print(f"call {cid}: {', '.join(tags) if tags else 'no automatic tags'}")
+            done += 1
+        print(f"analysed {done} call(s)")
+    finally:
+        ctx.close()
+    return 0

@@ -40,6 +40,23 @@ _DATE = re.compile(
 )
 
 
+# Phrases for the scripts' checklist codes (app.scripts.renderer.CHECKLIST_CODES), Russian and
+# English, any word form; "запис*" style prefixes where the stem changes between forms.
+CHECKLIST_PHRASES: dict[str, tuple[str, ...]] = {
+    "care_question": CARE_PHRASES,
+    "reason_explored": ("почему", "что вас остановило", "что смущает", "есть ли вопросы", "какие вопросы",
+                        "остались вопросы", "причин*", "why", "what stopped", "any questions", "reason"),
+    "value_offered": ("предлагаю", "можем предложить", "рекомендую", "рекомендуем", "контрольный осмотр",
+                      "поэтапно", "по этапам", "рассрочк*", "we can offer", "i recommend", "check-up",
+                      "check up", "in stages"),
+    "bonus_deadline": (),  # covered when a bonus is offered and its deadline named (see analyse)
+    "booking_confirmed": ("запис*", "запиш*", "ждем вас", "ждём вас", "подтвержда*", "подтверждаю",
+                          "book you", "booked", "see you on", "confirm"),
+    "data_verified": ("у нас записан", "у нас указан", "ваш адрес", "по адресу", "ваш номер", "ваш телефон",
+                      "актуальн*", "we have your address", "your number is", "still right", "still correct"),
+}
+
+
 @dataclass(frozen=True)
 class ChecklistPoint:
     id: str
@@ -182,8 +199,14 @@ def analyse(segments: Sequence[Segment], points: Sequence[ChecklistPoint] = (),
         notes.append("bonus offered before the care part" if care else "bonus offered with no care part")
     if bonus is not None and not deadline:
         notes.append("bonus deadline not named")
+    results = []
+    for p, r in zip(points, checklist_coverage(points, segs)):
+        if p.id == "bonus_deadline" and not p.phrases:
+            ok = bonus is not None and deadline
+            r = PointResult(p.id, p.text, ok, bonus.start if ok else None, "bonus + deadline" if ok else "")
+        results.append(r)
     return Adherence(
-        points=tuple(checklist_coverage(points, segs)),
+        points=tuple(results),
         bonus_mentioned=bonus is not None,
         bonus_at=bonus.start if bonus else None,
         care_at=care.start if care else None,

@@ -132,7 +132,7 @@ class CaseReviewPage(QWidget):
         self.export_pdf_btn = QPushButton(self.tr("Export PDF…"))
         for b in (self.export_html_btn, self.export_pdf_btn):
             b.setEnabled(principal.can(Action.EXPORT))
-        self.meeting_btn = QPushButton(self.tr("Meeting mode (F5)"))
+        self.meeting_btn = QPushButton(self.tr("Meeting mode (Ctrl+Shift+M)"))
         self.status = QLabel()
 
         pl_top = QHBoxLayout()
@@ -195,7 +195,7 @@ class CaseReviewPage(QWidget):
         self.export_pdf_btn.clicked.connect(lambda: self._on_export(pdf=True))
         self.meeting_btn.clicked.connect(self.start_meeting)
         for keys, slot in (("Ctrl+Up", lambda: self.move_current(-1)), ("Ctrl+Down", lambda: self.move_current(+1)),
-                           ("F5", self.start_meeting)):
+                           ("Ctrl+Shift+M", self.start_meeting)):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)

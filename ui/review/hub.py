@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -60,12 +60,22 @@ class SignInForm(QWidget):
         try:
             p = self.rs.auth.sign_in(self.login.text(), self.password.text())
         except SignInRefused as e:
-            self.error.setText(str(e))
+            self.error.setText(self._say(str(e)))
             self.password.clear()
             return
         self.error.clear()
         self.password.clear()
         self.signed_in.emit(p)
+
+    def _say(self, msg: str) -> str:
+        """The service's refusal in the interface language."""
+        if msg == "wrong login or password":
+            return self.tr("Wrong login or password")
+        if msg.startswith("this account is disabled"):
+            return self.tr("This account is disabled; ask the clinic manager")
+        if msg.startswith("too many wrong passwords"):
+            return self.tr("Too many wrong passwords: the account is locked for a while")
+        return msg
 
 
 class ReviewHub(QStackedWidget):
@@ -129,8 +139,8 @@ class ReviewHub(QStackedWidget):
         self.signed_out.emit()
 
 
-def install(window, services: ReviewServices, runner, shortcut: str = "Ctrl+6") -> ReviewHub:
+def install_hub(window, services: ReviewServices, runner, shortcut: str = "Ctrl+Shift+R") -> ReviewHub:
     services.ensure_defaults()
     hub = ReviewHub(services, runner)
-    window.add_page(hub, hub.tr("Review"), shortcut)
+    window.add_page(hub, QCoreApplication.translate("ReviewHub", "Review"), shortcut)
     return hub

@@ -146,7 +146,7 @@ class CallLibraryPage(QWidget):
         self.analysis_label = QLabel()
         self.analysis_label.setWordWrap(True)
         self.score_btn = QPushButton(self.tr("Score…"))
-        self.score_btn.setShortcut("Ctrl+K")
+        self.score_btn.setShortcut("Ctrl+Shift+S")
         self.score_btn.setEnabled(principal.can(Action.SCORE))
         self.delete_btn = QPushButton(self.tr("Delete recording"))
         self.delete_btn.setVisible(principal.can(Action.DELETE))

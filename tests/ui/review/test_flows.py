@@ -75,7 +75,7 @@ def test_wrong_password_is_refused_on_screen(qtbot, env):
     hub.sign_in_form.login.setText("sup")
     hub.sign_in_form.password.setText("nope")
     qtbot.mouseClick(hub.sign_in_form.button, Qt.MouseButton.LeftButton)
-    assert hub.sign_in_form.error.text() == "wrong login or password"
+    assert hub.sign_in_form.error.text() == "Wrong login or password"
     assert hub.currentWidget() is hub.sign_in_form
 
 

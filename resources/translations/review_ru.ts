@@ -1,0 +1,635 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ru_RU">
+<context>
+    <name>CallLibraryPage</name>
+    <message>
+        <location filename="../../ui/review/library.py" line="78" />
+        <source>Everyone</source>
+        <translation>Все администраторы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="85" />
+        <source>Patient name or number</source>
+        <translation>Имя пациента или номер</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="87" />
+        <source>Any direction</source>
+        <translation>Любое направление</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="91" />
+        <source>Any situation</source>
+        <translation>Любая ситуация</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="95" />
+        <source>Any outcome</source>
+        <translation>Любой итог</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="99" />
+        <source>Any tag</source>
+        <translation>Любой тег</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="104" />
+        <source>any score</source>
+        <translation>любая оценка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="108" />
+        <source>Words in the transcript</source>
+        <translation>Слова в расшифровке</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="109" />
+        <source>Search</source>
+        <translation>Найти</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="112" />
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="114" />
+        <source>to</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="129" />
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="129" />
+        <source>Administrator</source>
+        <translation>Администратор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="129" />
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="129" />
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="129" />
+        <source>Direction</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="130" />
+        <source>Situation</source>
+        <translation>Ситуация</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="130" />
+        <source>Outcome</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="130" />
+        <source>Length</source>
+        <translation>Длительность</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="130" />
+        <source>Score</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="130" />
+        <source>Tags</source>
+        <translation>Теги</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="131" />
+        <source>Found in transcript</source>
+        <translation>Найдено в расшифровке</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="148" />
+        <source>Score…</source>
+        <translation>Оценить…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="151" />
+        <location filename="../../ui/review/library.py" line="312" />
+        <source>Delete recording</source>
+        <translation>Удалить запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="225" />
+        <source>%1 call(s)</source>
+        <translation>Звонков: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="261" />
+        <source>Checklist %1 of %2 · talk ratio %3% · longest monologue %4 s · interruptions %5 · silence %6%</source>
+        <translation>Чек-лист %1 из %2 · доля речи администратора %3% · самый долгий монолог %4 с · перебиваний %5 · тишина %6%</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="266" />
+        <source>Not analysed yet</source>
+        <translation>Ещё не проанализирован</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="313" />
+        <source>Delete this recording for good? This is logged.</source>
+        <translation>Удалить запись навсегда? Это попадёт в журнал.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseReviewPage</name>
+    <message>
+        <location filename="../../ui/review/cases.py" line="73" />
+        <source>Suggest cases</source>
+        <translation>Подобрать кейсы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="75" />
+        <source>Kind</source>
+        <translation>Тип</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="75" />
+        <source>Administrator</source>
+        <translation>Администратор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="75" />
+        <source>Situation</source>
+        <translation>Ситуация</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="76" />
+        <source>Outcome</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="76" />
+        <source>Score</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="76" />
+        <source>Tags</source>
+        <translation>Теги</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="77" />
+        <source>Why</source>
+        <translation>Почему</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="82" />
+        <source>Add to playlist</source>
+        <translation>В подборку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="86" />
+        <source>Week of</source>
+        <translation>Неделя с</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="99" />
+        <source>New playlist…</source>
+        <translation>Новая подборка…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="102" />
+        <source>Up</source>
+        <translation>Выше</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="103" />
+        <source>Down</source>
+        <translation>Ниже</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="104" />
+        <source>Remove</source>
+        <translation>Убрать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="108" />
+        <source>Trainer's note for this case</source>
+        <translation>Заметка тренера к кейсу</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="111" />
+        <source>Save note</source>
+        <translation>Сохранить заметку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="121" />
+        <source>What to listen for</source>
+        <translation>На что обратить внимание</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="122" />
+        <source>Start = now</source>
+        <translation>Начало = сейчас</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="123" />
+        <source>Stop = now</source>
+        <translation>Конец = сейчас</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="124" />
+        <source>Add bookmark</source>
+        <translation>Добавить закладку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="128" />
+        <source>Mask names and numbers</source>
+        <translation>Скрыть имена и номера</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="130" />
+        <source>Include audio</source>
+        <translation>Вместе с аудио</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="131" />
+        <source>Export HTML…</source>
+        <translation>Выгрузить HTML…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="132" />
+        <source>Export PDF…</source>
+        <translation>Выгрузить PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="135" />
+        <source>Meeting mode (Ctrl+Shift+M)</source>
+        <translation>Режим планёрки (Ctrl+Shift+M)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="139" />
+        <source>Playlist</source>
+        <translation>Подборка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="214" />
+        <source>best</source>
+        <translation>лучший</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="214" />
+        <source>worst</source>
+        <translation>худший</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="219" />
+        <source>%1 candidate(s)</source>
+        <translation>Кандидатов: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="226" />
+        <source>Create a playlist first</source>
+        <translation>Сначала создайте подборку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="258" />
+        <source>New playlist</source>
+        <translation>Новая подборка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="258" />
+        <source>Title</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="383" />
+        <source>Exported to %1</source>
+        <translation>Выгружено в %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="388" />
+        <source>Folder for the case pack</source>
+        <translation>Папка для пакета кейсов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="394" />
+        <source>The playlist is empty</source>
+        <translation>Подборка пуста</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingMode</name>
+    <message>
+        <location filename="../../ui/review/meeting.py" line="33" />
+        <source>Case review: %1</source>
+        <translation>Разбор кейсов: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/meeting.py" line="38" />
+        <source>Space play/pause · → next bookmark · ← replay · N next case · P previous case · Esc leave</source>
+        <translation>Пробел — пауза/воспроизведение · → следующая закладка · ← повторить · N — следующий кейс · P — предыдущий · Esc — выход</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/meeting.py" line="77" />
+        <source>The playlist is empty</source>
+        <translation>Подборка пуста</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/meeting.py" line="86" />
+        <source>Case %1 of %2</source>
+        <translation>Кейс %1 из %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/meeting.py" line="136" />
+        <source>Bookmark %1 of %2: %3 (%4–%5)</source>
+        <translation>Закладка %1 из %2: %3 (%4–%5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/meeting.py" line="154" />
+        <source>Paused at the bookmark. → next, ← replay, Space go on</source>
+        <translation>Пауза на закладке. → дальше, ← повторить, пробел — продолжить</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerWidget</name>
+    <message>
+        <location filename="../../ui/review/player.py" line="132" />
+        <location filename="../../ui/review/player.py" line="267" />
+        <source>Play</source>
+        <translation>Играть</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/player.py" line="139" />
+        <source>Playback speed</source>
+        <translation>Скорость воспроизведения</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/player.py" line="140" />
+        <source>Skip silence</source>
+        <translation>Пропускать тишину</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/player.py" line="146" />
+        <source>&lt;span style='color:#1b4f9c'&gt;■ Administrator&lt;/span&gt;  &lt;span style='color:#b5541c'&gt;■ Caller&lt;/span&gt;</source>
+        <translation>&lt;span style='color:#1b4f9c'&gt;■ Администратор&lt;/span&gt;  &lt;span style='color:#b5541c'&gt;■ Звонящий&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/player.py" line="149" />
+        <source>Speed</source>
+        <translation>Скорость</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/player.py" line="189" />
+        <source>Administrator</source>
+        <translation>Администратор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/player.py" line="189" />
+        <source>Caller</source>
+        <translation>Звонящий</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/player.py" line="267" />
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <location filename="../../ui/review/reports.py" line="44" />
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="45" />
+        <source>Export CSV…</source>
+        <translation>Выгрузить CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="48" />
+        <source>Week</source>
+        <translation>Неделя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="48" />
+        <source>Administrator</source>
+        <translation>Администратор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="48" />
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="48" />
+        <source>Answered</source>
+        <translation>Отвечено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="49" />
+        <source>Booked first visits</source>
+        <translation>Записано на первичный приём</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="49" />
+        <source>Booked returns</source>
+        <translation>Записано повторно</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="49" />
+        <source>Unique callers</source>
+        <translation>Уникальных звонивших</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="50" />
+        <source>Conversion %</source>
+        <translation>Конверсия, %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="50" />
+        <source>Average score</source>
+        <translation>Средняя оценка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="54" />
+        <source>Conversion % per administrator and week</source>
+        <translation>Конверсия по администраторам и неделям, %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="60" />
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="62" />
+        <source>to</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="125" />
+        <source>Saved %1</source>
+        <translation>Сохранено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/reports.py" line="129" />
+        <source>Export CSV</source>
+        <translation>Выгрузить CSV</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewHub</name>
+    <message>
+        <location filename="../../ui/review/hub.py" line="109" />
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="110" />
+        <source>Sign out</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="117" />
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="120" />
+        <source>Case review</source>
+        <translation>Разбор кейсов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="123" />
+        <source>Reports</source>
+        <translation>Отчёты</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="145" />
+        <source>Review</source>
+        <translation>Контроль звонков</translation>
+    </message>
+</context>
+<context>
+    <name>ScorecardDialog</name>
+    <message>
+        <location filename="../../ui/review/scorecard.py" line="32" />
+        <source>Score call %1</source>
+        <translation>Оценка звонка %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/scorecard.py" line="46" />
+        <source>Comment at %1 (optional)</source>
+        <translation>Комментарий на %1 (необязательно)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/scorecard.py" line="50" />
+        <source>Scorecard</source>
+        <translation>Анкета оценки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/scorecard.py" line="80" />
+        <source>instant fail</source>
+        <translation>сразу провал</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/scorecard.py" line="107" />
+        <source>Score: %1 / 100</source>
+        <translation>Оценка: %1 / 100</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/scorecard.py" line="108" />
+        <source> — instant fail</source>
+        <translation> — провал</translation>
+    </message>
+</context>
+<context>
+    <name>SignInForm</name>
+    <message>
+        <location filename="../../ui/review/hub.py" line="38" />
+        <source>Sign in</source>
+        <translation>Войти</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="41" />
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="42" />
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="45" />
+        <source>&lt;h2&gt;Call review&lt;/h2&gt;&lt;p&gt;Sign in to listen to, tag and score calls.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Контроль звонков&lt;/h2&gt;&lt;p&gt;Войдите, чтобы слушать, размечать и оценивать звонки.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="73" />
+        <source>Wrong login or password</source>
+        <translation>Неверный логин или пароль</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="75" />
+        <source>This account is disabled; ask the clinic manager</source>
+        <translation>Учётная запись отключена; обратитесь к управляющему клиникой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="77" />
+        <source>Too many wrong passwords: the account is locked for a while</source>
+        <translation>Слишком много неверных паролей: вход временно заблокирован</translation>
+    </message>
+</context>
+<context>
+    <name>TagPalette</name>
+    <message>
+        <location filename="../../ui/review/tagging.py" line="36" />
+        <source>Confirm</source>
+        <translation>Подтвердить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/tagging.py" line="37" />
+        <source>Remove</source>
+        <translation>Убрать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/tagging.py" line="38" />
+        <source>Confirm the selected automatic tag</source>
+        <translation>Подтвердить выбранный автоматический тег</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/tagging.py" line="42" />
+        <source>Tags (number keys toggle):</source>
+        <translation>Теги (цифры на клавиатуре включают и снимают):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/tagging.py" line="77" />
+        <source> (auto, confirmed)</source>
+        <translation> (авто, подтверждён)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/tagging.py" line="78" />
+        <source> (auto)</source>
+        <translation> (авто)</translation>
+    </message>
+</context>
+<context>
+    <name>WaveformView</name>
+    <message>
+        <location filename="../../ui/review/player.py" line="49" />
+        <source>Click to jump to that moment</source>
+        <translation>Щёлкните, чтобы перейти к этому месту</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/player.py" line="78" />
+        <source>No audio</source>
+        <translation>Нет аудио</translation>
+    </message>
+</context>
+</TS>
