@@ -147,6 +147,21 @@ class BonusService:
                     total += left
             return total
 
+    def apply_all(self, today: date, patient_ids: list[int] | None = None) -> dict:
+        """The programme accruals and expiry bookkeeping for everybody (or the given patients)."""
+        if patient_ids is None:
+            with self._sessions() as s:
+                patient_ids = list(s.scalars(select(Visit.patient_id).distinct()))
+                patient_ids += [p for p in s.scalars(select(BonusEntry.patient_id).distinct()) if p not in set(patient_ids)]
+        accruals = expired = touched = 0
+        for pid in patient_ids:
+            added = self.apply_programme(pid, today)
+            exp = self.record_expiries(pid, today)
+            accruals += len(added)
+            expired += exp
+            touched += bool(added or exp)
+        return {"accruals": accruals, "expired_points": expired, "patients": touched}
+
     # measurement -----------------------------------------------------------------------
     def measure(self, start: date, end: date) -> Measurement:
         if end < start:

@@ -27,6 +27,12 @@ def register(sub, common) -> None:
     c.add_argument("--today", metavar="YYYY-MM-DD")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=run_compensate)
+    a = bsub.add_parser("apply", parents=[common],
+                        help="add the programme accruals earned (first/second visit, 6 months) and book expiries")
+    a.add_argument("--patient", type=int, metavar="ID", help="one patient (default: everybody)")
+    a.add_argument("--today", metavar="YYYY-MM-DD")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=run_apply)
     m = bsub.add_parser("measure", parents=[common], help="accrued / told / used for a period")
     m.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     m.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
@@ -78,6 +84,18 @@ def run_compensate(args) -> int:
         except ValueError as e:
             raise CliError(str(e)) from None
     emit({"patient_id": args.patient, "granted": pts}, args.json, f"Granted {pts} compensation points.")
+    return 0
+
+
+def run_apply(args) -> int:
+    today = parse_date(args.today, "--today")
+    with context(args) as ctx:
+        try:
+            res = ctx.bonus.apply_all(today, [args.patient] if args.patient else None)
+        except LookupError as e:
+            raise CliError(str(e), 1) from None
+    emit(res, args.json, f"Accruals added: {res['accruals']} ({res['patients']} patients); "
+                         f"points expired and booked: {res['expired_points']}")
     return 0
 
 

@@ -144,3 +144,18 @@ def test_service_measure_counts_accrued_told_used(sessions, olga):
     m = BonusService(sessions, P).measure(date(2026, 11, 1), date(2026, 11, 30))
     assert (m.accrued, m.told, m.used, m.points_used) == (2, 1, 1, 200)
     assert m.used_percent == 50.0 and m.verdict(P) == "target reached"
+
+
+def test_cli_apply_programme(db_url, olga, capsys):
+    from app.cli import main
+
+    assert main(["bonus", "apply", "--database", db_url, "--today", "2026-12-05", "--json"]) == 0
+    import json
+
+    res = json.loads(capsys.readouterr().out)
+    # first and second visit accruals (expired in July and August: booked as expiries too), six months;
+    # 500 left of the lot that expired on 30 November
+    assert res == {"accruals": 3, "expired_points": 500 + 500 + 500, "patients": 1}
+    assert main(["bonus", "apply", "--database", db_url, "--today", "2026-12-05", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"accruals": 0, "expired_points": 0, "patients": 0}
+    assert main(["bonus", "apply", "--database", db_url, "--patient", "999999"]) == 1
