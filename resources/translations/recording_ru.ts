@@ -119,4 +119,12 @@
         <translation>Пауза</translation>
     </message>
 </context>
+<context>
+    <name>RecordingWiring</name>
+    <message>
+        <location filename="../../ui/recording/wiring.py" line="57"/>
+        <source>Audio devices</source>
+        <translation>Аудиоустройства</translation>
+    </message>
+</context>
 </TS>
