@@ -20,6 +20,7 @@ log = logging.getLogger("carecall.ui")
 WINDOW_MODULES: list[str] = [
     "ui.scripts.wiring",
     "ui.review.wiring",
+    "ui.recording.wiring",
 ]
 
 #: self-test checks: ``check(ctx) -> str`` returns what was checked, raises on failure.
