@@ -17,6 +17,9 @@ from db.models import Call, ScriptVersion
 from db.session import write_session
 
 
+EDITOR_ROLES = {"supervisor", "manager"}
+
+
 @dataclass
 class VersionInfo:
     id: int
@@ -80,8 +83,12 @@ class ScriptService:
                 ScriptVersion.situation == situation, ScriptVersion.language == lang,
             ).order_by(ScriptVersion.version.desc()))]
 
-    def save(self, situation: str, body: str, author: str, note: str = "", lang: str | None = None) -> VersionInfo:
-        """Validate and store a new version; raises :class:`ScriptError` for a bad script."""
+    def save(self, situation: str, body: str, author: str, note: str = "", lang: str | None = None,
+             role: str | None = None) -> VersionInfo:
+        """Validate and store a new version; raises :class:`ScriptError` for a bad script and
+        :class:`PermissionError` when *role* (given by the UI) may not edit scripts."""
+        if role is not None and role not in EDITOR_ROLES:
+            raise PermissionError(f"a {role} may not edit scripts (supervisors and managers may)")
         lang = lang or self.language
         if situation not in ALL:
             raise ScriptError(f"unknown situation {situation!r}")

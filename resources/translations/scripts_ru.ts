@@ -183,68 +183,73 @@
 <context>
     <name>ScriptEditor</name>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="48"/>
+        <location filename="../../ui/scripts/editor.py" line="53"/>
         <source>Russian</source>
         <extracomment>a new version was saved: (situation, version)</extracomment>
         <translation>Русский</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="49"/>
+        <location filename="../../ui/scripts/editor.py" line="54"/>
         <source>English</source>
         <translation>Английский</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="50"/>
+        <location filename="../../ui/scripts/editor.py" line="55"/>
         <source>Situation</source>
         <translation>Ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="51"/>
+        <location filename="../../ui/scripts/editor.py" line="56"/>
         <source>Language</source>
         <translation>Язык</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="54"/>
+        <location filename="../../ui/scripts/editor.py" line="59"/>
         <source>Name or phone of a real patient for the preview</source>
         <translation>ФИО или телефон пациента для предпросмотра</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="55"/>
+        <location filename="../../ui/scripts/editor.py" line="60"/>
         <source>Find</source>
         <translation>Найти</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="61"/>
+        <location filename="../../ui/scripts/editor.py" line="66"/>
         <source>Preview patient</source>
         <translation>Пациент для предпросмотра</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="78"/>
+        <location filename="../../ui/scripts/editor.py" line="83"/>
         <source>What changed (optional)</source>
         <translation>Что изменено (необязательно)</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="79"/>
+        <location filename="../../ui/scripts/editor.py" line="84"/>
         <source>Save as a new version</source>
         <translation>Сохранить как новую версию</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="114"/>
+        <location filename="../../ui/scripts/editor.py" line="126"/>
+        <source>Read only: sign in as a supervisor (Review page) to edit scripts.</source>
+        <translation>Только просмотр: чтобы править сценарии, войдите как супервизор (страница разбора звонков).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scripts/editor.py" line="141"/>
         <source>Version %1 by %2</source>
         <translation>Версия %1, автор %2</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="135"/>
+        <location filename="../../ui/scripts/editor.py" line="162"/>
         <source>No patient found</source>
         <translation>Пациент не найден</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="166"/>
+        <location filename="../../ui/scripts/editor.py" line="195"/>
         <source>This situation does not apply to the patient today: neutral phrases are shown.</source>
         <translation>Сегодня эта ситуация к пациенту не относится: показаны нейтральные фразы.</translation>
     </message>
     <message>
-        <location filename="../../ui/scripts/editor.py" line="180"/>
+        <location filename="../../ui/scripts/editor.py" line="211"/>
         <source>Saved as version %1</source>
         <translation>Сохранено как версия %1</translation>
     </message>

@@ -116,7 +116,8 @@ def test_panel_for_an_unknown_number(qtbot, panel):
 
 
 def test_editor_live_preview_refusal_and_new_version(qtbot, scripts, ids, sessions):
-    ed = ScriptEditor(scripts, CardService(sessions), SyncRunner(), author="главврач", now=lambda: NOW)
+    ed = ScriptEditor(scripts, CardService(sessions), SyncRunner(), author="главврач", now=lambda: NOW,
+                      role="supervisor")
     qtbot.addWidget(ed)
     ed.show()
     ed.situation.setCurrentIndex(ed.situation.findData("return_consultation"))
@@ -140,6 +141,26 @@ def test_editor_live_preview_refusal_and_new_version(qtbot, scripts, ids, sessio
     assert sig.args == ["return_consultation", 2]
     assert ed.version_label.text() == "Saved as version 2"
     assert "Всего доброго!" in scripts.current("return_consultation").body
+
+
+def test_editor_is_read_only_until_a_supervisor_signs_in(qtbot, scripts, ids, sessions):
+    from app.review.access import Principal
+
+    ed = ScriptEditor(scripts, CardService(sessions), SyncRunner(), now=lambda: NOW)
+    qtbot.addWidget(ed)
+    ed.show()
+    assert ed.lock_label.isVisible() and ed.body.isReadOnly() and not ed.save_button.isEnabled()
+    ed.set_principal(Principal(1, "anna", "Анна", "administrator"))
+    assert ed.body.isReadOnly() and not ed.save_button.isEnabled()
+    ed.set_principal(Principal(2, "boss", "Главный", "supervisor"))
+    assert not ed.lock_label.isVisible() and not ed.body.isReadOnly() and ed.save_button.isEnabled()
+    with qtbot.waitSignal(ed.saved):
+        ed.save_button.click()
+    assert scripts.current(ed.code()).author == "boss"
+    ed.set_principal(None)
+    assert ed.body.isReadOnly()
+    with pytest.raises(PermissionError, match="administrator may not edit scripts"):
+        scripts.save("prevention", scripts.current("prevention").body, "anna", role="administrator")
 
 
 @pytest.fixture

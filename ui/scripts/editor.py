@@ -32,14 +32,19 @@ class ScriptEditor(QWidget):
     saved = Signal(str, int)
 
     def __init__(self, scripts, cards, runner, author: str = "", now: Callable[[], datetime] = now_local,
-                 parent: QWidget | None = None):
+                 role: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.role = role
         self.setObjectName("script_editor")
         self.scripts_service, self.cards, self.runner, self.author, self.now = scripts, cards, runner, author, now
         self.facts: PatientFacts | None = None
         self.current_version = None
 
         lay = QVBoxLayout(self)
+        self.lock_label = QLabel()
+        self.lock_label.setObjectName("editor_lock")
+        self.lock_label.setWordWrap(True)
+        lay.addWidget(self.lock_label)
         form = QFormLayout()
         self.situation = QComboBox()
         for code in ALL:
@@ -98,6 +103,28 @@ class ScriptEditor(QWidget):
         self.save_button.clicked.connect(self.save)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self._on_script_chosen()
+        self._apply_role()
+
+    # --- who may edit -------------------------------------------------------------------
+    def may_edit(self) -> bool:
+        from app.scripts.service import EDITOR_ROLES
+
+        return self.role in EDITOR_ROLES
+
+    def set_principal(self, principal) -> None:
+        """The signed-in person (``app.review.access.Principal``) or None after signing out."""
+        self.role = str(principal.role) if principal is not None else None
+        if principal is not None:
+            self.author = principal.login
+        self._apply_role()
+
+    def _apply_role(self) -> None:
+        ok = self.may_edit()
+        self.body.setReadOnly(not ok)
+        self.note.setEnabled(ok)
+        self.lock_label.setVisible(not ok)
+        self.lock_label.setText(self.tr("Read only: sign in as a supervisor (Review page) to edit scripts."))
+        self.update_preview()
 
     # --- choosing ---------------------------------------------------------------------
     def code(self) -> str:
@@ -151,6 +178,8 @@ class ScriptEditor(QWidget):
 
     # --- preview and save -----------------------------------------------------------------
     def update_preview(self) -> None:
+        if not self.body.toPlainText().strip():
+            return  # the script is still loading
         facts = self.facts or PatientFacts(None)
         now = self.now()
         found = [s for s in detect(facts, now, self.scripts_service.situations.rules) if s.code == self.code()] \
@@ -164,7 +193,7 @@ class ScriptEditor(QWidget):
             return
         self.error_label.setText("" if found or facts.patient_id is None else self.tr(
             "This situation does not apply to the patient today: neutral phrases are shown."))
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(self.may_edit())
         checklist = "".join(f"<li>{c['text']}</li>" for c in r.checklist)
         self.preview.setPlainText("")
         self.preview.setHtml(
@@ -172,8 +201,10 @@ class ScriptEditor(QWidget):
             + (f"<h4>{self.tr('Checklist')}</h4><ul>{checklist}</ul>" if checklist else ""))
 
     def save(self) -> None:
+        if not self.may_edit():
+            return
         body, code, lang, note = self.body.toPlainText(), self.code(), self.lang(), self.note.text()
-        author = self.author
+        author, role = self.author, self.role
 
         def done(v) -> None:
             self.current_version = v
@@ -181,7 +212,7 @@ class ScriptEditor(QWidget):
             self.note.clear()
             self.saved.emit(code, v.version)
 
-        self.runner.run(lambda: self.scripts_service.save(code, body, author, note, lang), done, self._on_error)
+        self.runner.run(lambda: self.scripts_service.save(code, body, author, note, lang, role), done, self._on_error)
 
     def _on_error(self, exc: BaseException) -> None:
         self.error_label.setText(str(exc))

@@ -36,6 +36,7 @@ def install(window, ctx, runner, who: str | None = None) -> dict:
     # The checklist and the script version go with the call when the outcome is saved on the
     # telephony call bar (another area; found by name once every area is installed).
     QTimer.singleShot(0, panel, lambda: connect_call_bar(window, panel))
+    QTimer.singleShot(0, editor, lambda: connect_sign_in(window, editor))
     return {"panel": panel, "call_lists": page, "editor": editor}
 
 
@@ -60,4 +61,17 @@ def connect_call_bar(window, panel) -> bool:
     if bar is None:
         return False
     bar.disposition_saved.connect(lambda call_id, _disposition: panel.save_to_call(call_id))
+    return True
+
+
+def connect_sign_in(window, editor) -> bool:
+    """Unlock the script editor for a supervisor signed in on the review page (another area)."""
+    from PySide6.QtWidgets import QWidget
+
+    hub = next((w for w in window.findChildren(QWidget) if hasattr(w, "signed_in") and hasattr(w, "signed_out")
+                and type(w).__name__ == "ReviewHub"), None)
+    if hub is None:
+        return False
+    hub.signed_in.connect(editor.set_principal)
+    hub.signed_out.connect(lambda: editor.set_principal(None))
     return True
