@@ -21,6 +21,7 @@ WINDOW_MODULES: list[str] = [
     "ui.scripts.wiring",
     "ui.review.wiring",
     "ui.recording.wiring",
+    "ui.telephony.wiring",  # issue 5: call bar, missed calls, softphone / AMI / webhook
 ]
 
 #: self-test checks: ``check(ctx) -> str`` returns what was checked, raises on failure.
@@ -268,10 +269,6 @@ def run(settings, args) -> int:
                                       .replace("%1", str(e)), 15000)
         state["server"] = server
         w.show()
-        # issue 5: call bar, missed-calls page, softphone / AMI / webhook per settings.telephony
-        from ui.telephony import install_telephony
-
-        state["telephony"] = install_telephony(w, ctx, runner)
 
     empty = False
     try:
@@ -326,8 +323,6 @@ def run(settings, args) -> int:
 
     code = app.exec()
     runner.wait(10_000)
-    if state.get("telephony") is not None:
-        state["telephony"].stop()  # stops baresip by its pid, with a time bound
     if "server" in state:
         state["server"].close()
     ctx.close()
