@@ -21,6 +21,7 @@ WINDOW_MODULES: list[str] = [
     "ui.scripts.wiring",
     "ui.review.wiring",
     "ui.recording.wiring",
+    "ui.mis.wiring",  # issue 7: import from MIS page, open card follows other workstations
     "ui.telephony.wiring",  # issue 5: call bar, missed calls, softphone / AMI / webhook
 ]
 
