@@ -15,13 +15,13 @@
     </message>
     <message>
       <location filename="../../ui/telephony/call_bar.py" line="53" />
-      <location filename="../../ui/telephony/call_bar.py" line="217" />
+      <location filename="../../ui/telephony/call_bar.py" line="225" />
       <source>Mute</source>
       <translation>Выкл. микрофон</translation>
     </message>
     <message>
       <location filename="../../ui/telephony/call_bar.py" line="54" />
-      <location filename="../../ui/telephony/call_bar.py" line="218" />
+      <location filename="../../ui/telephony/call_bar.py" line="226" />
       <source>Hold</source>
       <translation>Удержание</translation>
     </message>
@@ -91,57 +91,62 @@
       <translation>(прервано: софтфон остановился)</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="172" />
+      <location filename="../../ui/telephony/call_bar.py" line="173" />
+      <source>Dial %1 on your phone</source>
+      <translation>Наберите %1 на своём телефоне</translation>
+    </message>
+    <message>
+      <location filename="../../ui/telephony/call_bar.py" line="180" />
       <source>Open a patient's card first</source>
       <translation>Сначала откройте карточку пациента</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="189" />
+      <location filename="../../ui/telephony/call_bar.py" line="197" />
       <source>Outcome saved</source>
       <translation>Итог звонка сохранён</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="197" />
+      <location filename="../../ui/telephony/call_bar.py" line="205" />
       <source>No call</source>
       <translation>Нет звонка</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="199" />
+      <location filename="../../ui/telephony/call_bar.py" line="207" />
       <source>Ringing: %1</source>
       <translation>Звонит: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="201" />
+      <location filename="../../ui/telephony/call_bar.py" line="209" />
       <source>Calling %1</source>
       <translation>Вызов %1</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="204" />
+      <location filename="../../ui/telephony/call_bar.py" line="212" />
       <source>In call with %1</source>
       <translation>Разговор с %1</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="206" />
+      <location filename="../../ui/telephony/call_bar.py" line="214" />
       <source>on hold</source>
       <translation>на удержании</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="208" />
+      <location filename="../../ui/telephony/call_bar.py" line="216" />
       <source>muted</source>
       <translation>микрофон выключен</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="210" />
+      <location filename="../../ui/telephony/call_bar.py" line="218" />
       <source>Call ended: %1</source>
       <translation>Звонок завершён: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="217" />
+      <location filename="../../ui/telephony/call_bar.py" line="225" />
       <source>Unmute</source>
       <translation>Вкл. микрофон</translation>
     </message>
     <message>
-      <location filename="../../ui/telephony/call_bar.py" line="218" />
+      <location filename="../../ui/telephony/call_bar.py" line="226" />
       <source>Resume</source>
       <translation>Снять с удержания</translation>
     </message>

@@ -163,7 +163,15 @@ class CallBar(QFrame):
         self._run(self.service.hold if want else self.service.resume, done)
 
     def dial(self, number: str) -> None:
-        """Click-to-call (also used by the missed-calls page and other call lists)."""
+        """Click-to-call (also used by the missed-calls page and other call lists).
+
+        Without a softphone or an Asterisk connection the card is opened for the number and
+        the status line asks the administrator to dial it on the desk phone."""
+        if not self.service.can_dial:
+            if self.window is not None:
+                self.window.show_incoming(number, "outbound", "list")
+                self.window.statusBar().showMessage(self.tr("Dial %1 on your phone").replace("%1", number), 15000)
+            return
         self._run(lambda: self.service.dial(number))
 
     def dial_card(self) -> None:

@@ -119,11 +119,12 @@ def test_missed_page_colours_and_call_back(qtbot, window, sessions, tmp_path):
     w.pages.setCurrentWidget(page)
     page.table.setFocus()
     with qtbot.waitSignal(page.callback_requested, timeout=2000) as cb, \
-            qtbot.waitSignal(tui.bar.command_failed, timeout=5000) as failed:
+            qtbot.waitSignal(w.incoming_shown, timeout=5000) as shown:
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
-    assert cb.args == [NUM]
-    assert "softphone or an Asterisk connection" in failed.args[0]
-    assert "softphone or an Asterisk connection" in w.statusBar().currentMessage()
+    # a webhook cannot dial: the card opens and the status line asks to dial on the desk phone
+    assert cb.args == [NUM] and shown.args == [NUM]
+    assert w.current_card.full_name == "Иванова Ольга Петровна"
+    assert w.statusBar().currentMessage() == f"Dial {NUM} on your phone"
 
 
 def test_russian_call_bar(qtbot, sessions, qapp):
@@ -147,3 +148,23 @@ def test_russian_call_bar(qtbot, sessions, qapp):
         assert bar.disposition.itemText(1) == "Записан"
     finally:
         qapp.removeTranslator(t)
+
+
+def test_wiring_puts_a_call_bar_other_areas_can_find(qtbot, window, sessions):
+    """ui.scripts.wiring finds the bar by object name and dials / listens through it."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QWidget
+
+    from ui.telephony import wiring
+
+    w, runner = window
+    st = Settings()  # source "none": nothing is started, the bar and the page are there
+    ctx = SimpleNamespace(settings=st, telephony=TelephonyService(st, sessions, CardService(sessions),
+                                                                  secret=lambda name: None))
+    tui = wiring.install(w, ctx, runner)
+    bar = w.findChild(QWidget, "call_bar")
+    assert bar is tui.bar and hasattr(bar, "dial") and hasattr(bar, "disposition_saved")
+    assert w.pages.tabText(w.pages.indexOf(tui.page)) == "Missed calls"
+    assert not bar.dial_btn.isEnabled()  # no softphone, no PBX: calling out is off, visibly
+    tui.stop()
