@@ -9,6 +9,7 @@ import importlib
 
 ENRICHER_MODULES: list[str] = [
     "app.scripts.card_enricher",  # situations + script (issue 3)
+    "app.recording.card_enricher",  # will this call be recorded (consent, issue 4)
 ]
 
 

@@ -69,3 +69,21 @@ def test_no_consent_patient_is_not_recorded_and_the_state_says_so(sessions, stor
 def test_unknown_call_is_an_error(sessions, store):
     with pytest.raises(ValueError):
         CallRecordingController(sessions, _StoreRecorder(store)).on_answered(999)
+
+
+def test_card_json_says_whether_the_call_will_be_recorded(sessions, settings):
+    from types import SimpleNamespace
+
+    from app.recording.card_enricher import enrich
+
+    with write_session(sessions) as s:
+        refused = f.patient(s, consent_recording=False, phones=("+79160000021",)).id
+        agreed = f.patient(s, last="Петров", first="Иван", sex="M", phones=("+79160000022",)).id
+    ctx = SimpleNamespace(settings=settings, sessions=sessions)
+    out = {"new_caller": False, "cards": [{"patient_id": refused}, {"patient_id": agreed}]}
+    enrich(ctx, out, None)
+    assert [c["recording"] for c in out["cards"]] == [{"will_record": False, "reason": "no_consent"},
+                                                      {"will_record": True, "reason": "consent"}]
+    new = {"new_caller": True}
+    enrich(ctx, new, None)
+    assert new["recording"] == {"will_record": True, "reason": "unknown_caller"}
