@@ -110,6 +110,7 @@ class SituationService:
                 st = replay(lines, today)
                 out[pid].bonus_balance = st.balance
                 out[pid].bonus_expiry = st.nearest_expiry.expires_on if st.nearest_expiry else None
+                out[pid].bonus_expiring = st.nearest_expiry.remaining if st.nearest_expiry else None
         return out
 
 

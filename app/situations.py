@@ -95,7 +95,8 @@ class PatientFacts:
     appointments: list[AppointmentFact] = field(default_factory=list)
     referrals: list[ReferralFact] = field(default_factory=list)
     bonus_balance: int = 0
-    bonus_expiry: date | None = None
+    bonus_expiry: date | None = None  # the nearest deadline
+    bonus_expiring: int | None = None  # points that lapse on that deadline (None: all of them)
     max_redeem_percent: int = 50
 
 

@@ -225,10 +225,20 @@ def values_for(facts, situation, lang: str, today: date, clinic: str = "", admin
         "appointment_date": d(appt), "appointment_time": appt.strftime("%H:%M") if appt else None,
         "referred_name": data.get("referred_name") or None, "birthday": d(data.get("birthday")),
         "bonus_balance": fmt_number(bal, lang) if bal else None,
-        "bonus_expiry": fmt_date(facts.bonus_expiry, lang, today) if bal else None,
+        "bonus_expiry": _expiry(facts, lang, today) if bal else None,
         "max_redeem_percent": str(facts.max_redeem_percent) if bal else None,
         "phone": facts.phone_display or None, "address": facts.address or None, "email": facts.email or None,
     }
+
+
+def _expiry(facts, lang: str, today: date) -> str:
+    """The deadline; when only part of the balance lapses then, say how much (never mislead)."""
+    d = fmt_date(facts.bonus_expiry, lang, today)
+    part = getattr(facts, "bonus_expiring", None)
+    if part is None or part >= facts.bonus_balance:
+        return d
+    n = fmt_number(part, lang)
+    return f"{d} (сгорают {n} из них, остальные позже)" if lang == "ru" else f"{d} ({n} of them; the rest later)"
 
 
 def render(tpl: Template, values: dict[str, str | None], lang: str, situation_data: dict | None = None,

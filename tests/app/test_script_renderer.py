@@ -136,3 +136,14 @@ def test_renderer_refuses_a_bonus_line_without_deadline_and_unknown_fields():
         parse('[[blocks]]\nkind = "care"\ntext = "Здравствуйте, {nmae}!"\n')
     with pytest.raises(ScriptError, match="not valid TOML"):
         parse('[[blocks]\nkind = ')
+
+
+def test_a_partly_expiring_balance_says_how_much_lapses():
+    sit = Situation(S.PREVENTION, 1, "", None, DATA[S.PREVENTION])
+    f = patient(True)
+    f.bonus_balance, f.bonus_expiry, f.bonus_expiring = 700, date(2026, 12, 13), 200
+    ru = render(loader.builtin(S.PREVENTION, "ru"), values_for(f, sit, "ru", NOW.date()), "ru", sit.data)
+    assert "у вас на счёте 700 бонусных баллов" in ru.text
+    assert "Баллы действуют до 13 декабря (сгорают 200 из них, остальные позже)." in ru.text
+    en = render(loader.builtin(S.PREVENTION, "en"), values_for(f, sit, "en", NOW.date()), "en", sit.data)
+    assert "valid until 13 December (200 of them; the rest later)." in en.text
