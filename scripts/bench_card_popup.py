@@ -215,7 +215,15 @@ def main() -> int:
         "to_ui_thread_p95_ms": round(pct(ui_hop, 95), 2) if ui_hop else None,
         "goal_p95_ms": 50, "cores": os.cpu_count(), "loadavg_1min_at_end": round(os.getloadavg()[0], 2),
     }
-    print(json.dumps(out, ensure_ascii=False, indent=2))
+    print(json.dumps(out, ensure_ascii=False, indent=2), flush=True)
+    # tear the window down while Qt is still alive (not in the interpreter's final GC)
+    w.incoming_shown.disconnect(on_shown)
+    bridge.call_event.disconnect(on_ui_event)
+    w.close()
+    w.deleteLater()
+    bridge.deleteLater()
+    runner.wait(10_000)
+    QApplication.processEvents()
     return 0
 
 

@@ -93,30 +93,41 @@ def keyring_password(sip_uri: str) -> str | None:
     return get_secret(f"sip:{sip_uri}")
 
 
-def _quote_param(v: str) -> str:
-    if any(c in v for c in ';,<>" \t\r\n'):
-        if '"' in v or "\n" in v or "\r" in v:
-            raise SoftphoneError("the SIP password contains characters baresip cannot read (quote or newline)")
-        return f'"{v}"'
+_UNREADABLE = set(' \t\r\n;"')
+
+
+def _check_param(name: str, v: str) -> str:
+    """baresip 1.0 reads account parameters up to the next ';' or blank and has no quoting:
+    a value with those characters would be cut silently, so it is refused with a message."""
+    bad = sorted({c for c in v if c in _UNREADABLE or ord(c) < 32})
+    if bad:
+        shown = ", ".join({" ": "space", "\t": "tab", "\r": "CR", "\n": "LF"}.get(c, repr(c)) for c in bad)
+        raise SoftphoneError(f"the SIP {name} contains characters baresip cannot read ({shown}); "
+                             "change it on the PBX and in the keyring")
     return v
 
 
 def account_line(cfg: SoftphoneConfig, password: str | None) -> str:
     uri = cfg.sip_uri if cfg.sip_uri.startswith(("sip:", "sips:")) else "sip:" + cfg.sip_uri
-    if any(c in uri for c in "<>\r\n\"") :
+    if any(c in uri for c in "<>\r\n\" \t"):
         raise SoftphoneError(f"{cfg.sip_uri!r} is not a SIP address")
     line = f"<{uri}>"
     if cfg.auth_user:
-        line += f";auth_user={_quote_param(cfg.auth_user)}"
+        line += f";auth_user={_check_param('user name', cfg.auth_user)}"
     if password:
-        line += f";auth_pass={_quote_param(password)}"
+        line += f";auth_pass={_check_param('password', password)}"
     opts = cfg.sip_options.strip()
+    if any(c in opts for c in "\r\n"):
+        raise SoftphoneError("telephony.sip_options must be on one line")
     if opts:
         line += opts if opts.startswith(";") else ";" + opts
     return line + "\n"
 
 
 def config_text(cfg: SoftphoneConfig, ctrl_port: int, rec_dir: Path) -> str:
+    for name in ("sip_listen", "audio_source", "audio_player", "module_dir"):
+        if any(c in str(getattr(cfg, name)) for c in "\r\n"):
+            raise SoftphoneError(f"telephony.{name} must be on one line")
     lines = [
         "poll_method epoll" if os.name == "posix" and Path("/proc").exists() else "",
         f"sip_listen {cfg.sip_listen}" if cfg.sip_listen else "",

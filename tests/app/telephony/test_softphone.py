@@ -104,7 +104,7 @@ def test_patient_calls_card_answer_record_hangup_transcript(real_keyring, db, tm
     from app.telephony.baresip import keyring_password
 
     clinic.phone._password = lambda: keyring_password(clinic.uri)  # the real path: the OS keyring
-    set_secret(f"sip:{clinic.uri}", "s3cret;pa ss")
+    set_secret(f"sip:{clinic.uri}", "s3cret-Pa55!")
     clinic.phone.start(wait=15)
     try:
         d = clinic.phone.dir
