@@ -54,6 +54,23 @@ def record_change(session: Session, topic: str, entity_id: int | None = None, pa
     session.add(ChangeEventRow(topic=topic[:32], entity_id=entity_id, patient_id=patient_id, detail=detail))
 
 
+KEEP_DAYS = 7
+
+
+def prune_events(engine: Engine, keep_days: int = KEEP_DAYS) -> int:
+    """Delete change events older than *keep_days* (they only matter for a few seconds);
+    every workstation does it when its notifier starts. Returns how many went."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from db.base import utcnow
+
+    with engine.begin() as c:
+        return c.execute(delete(ChangeEventRow).where(
+            ChangeEventRow.created_at < utcnow() - timedelta(days=keep_days))).rowcount or 0
+
+
 def last_event_id(engine: Engine) -> int:
     with engine.connect() as c:
         return int(c.execute(select(func.coalesce(func.max(ChangeEventRow.id), 0))).scalar_one())
@@ -90,6 +107,10 @@ class ChangeNotifier:
     def start(self) -> None:
         if self._thread is not None:
             return
+        try:
+            prune_events(self.engine)
+        except Exception as e:  # noqa: BLE001 - housekeeping only (a busy SQLite, a read-only user)
+            log.info("change events not pruned: %s", e)
         if self._since is None:
             self._since = last_event_id(self.engine)
         target = self._listen_loop if self.mode == "listen" else self._poll_loop

@@ -100,3 +100,21 @@ def test_listener_survives_a_killed_connection(pg_url):
             n.stop()
     finally:
         e.dispose()
+
+
+def test_old_change_events_are_pruned(sessions, engine):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from app.sync import prune_events
+    from db.base import utcnow
+    from db.models import ChangeEvent
+
+    with sessions() as s, s.begin():
+        s.add(ChangeEvent(topic="import", detail="old", created_at=utcnow() - timedelta(days=8)))
+        s.add(ChangeEvent(topic="import", detail="new"))
+    assert prune_events(engine) == 1
+    with sessions() as s:
+        assert s.scalars(select(ChangeEvent.detail)).all() == ["new"]
+        assert s.scalar(select(func.count()).select_from(ChangeEvent)) == 1
