@@ -124,9 +124,12 @@ class CaseService:
         out: list[Candidate] = []
         for key in sorted(groups, key=lambda k: (str(k[0]), k[1])):
             g = sorted(groups[key], key=lambda x: (-x.merit, x.call_id))
-            k = min(per_group, (len(g) + 1) // 2)  # best and worst never share a call
-            best = g[:k]
-            worst = list(reversed(g[k:]))[:per_group]
+            if len(g) == 1:  # a lone call is a good or a bad example by its own merit
+                best, worst = (g, []) if g[0].merit >= 50 else ([], g)
+            else:
+                k = min(per_group, (len(g) + 1) // 2)  # best and worst never share a call
+                best = g[:k]
+                worst = list(reversed(g[k:]))[:per_group]
             out += [Candidate(**{**x.__dict__, "kind": "best"}) for x in best]
             out += [Candidate(**{**x.__dict__, "kind": "worst"}) for x in worst]
         return out

@@ -3,143 +3,168 @@
 <context>
     <name>CallLibraryPage</name>
     <message>
-        <location filename="../../ui/review/library.py" line="78" />
+        <location filename="../../ui/review/library.py" line="79" />
         <source>Everyone</source>
         <translation>Все администраторы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="85" />
+        <location filename="../../ui/review/library.py" line="86" />
         <source>Patient name or number</source>
         <translation>Имя пациента или номер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="87" />
+        <location filename="../../ui/review/library.py" line="88" />
         <source>Any direction</source>
         <translation>Любое направление</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="91" />
+        <location filename="../../ui/review/library.py" line="92" />
         <source>Any situation</source>
         <translation>Любая ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="95" />
+        <location filename="../../ui/review/library.py" line="96" />
         <source>Any outcome</source>
         <translation>Любой итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="99" />
+        <location filename="../../ui/review/library.py" line="100" />
         <source>Any tag</source>
         <translation>Любой тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="104" />
+        <location filename="../../ui/review/library.py" line="105" />
         <source>any score</source>
         <translation>любая оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="108" />
+        <location filename="../../ui/review/library.py" line="109" />
         <source>Words in the transcript</source>
         <translation>Слова в расшифровке</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="109" />
+        <location filename="../../ui/review/library.py" line="110" />
         <source>Search</source>
         <translation>Найти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="112" />
+        <location filename="../../ui/review/library.py" line="113" />
         <source>From</source>
         <translation>С</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="114" />
+        <location filename="../../ui/review/library.py" line="115" />
         <source>to</source>
         <translation>по</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="129" />
+        <location filename="../../ui/review/library.py" line="130" />
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="129" />
+        <location filename="../../ui/review/library.py" line="130" />
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="129" />
+        <location filename="../../ui/review/library.py" line="130" />
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="129" />
+        <location filename="../../ui/review/library.py" line="130" />
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="129" />
+        <location filename="../../ui/review/library.py" line="130" />
         <source>Direction</source>
         <translation>Направление</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="131" />
         <source>Situation</source>
         <translation>Ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="131" />
         <source>Outcome</source>
         <translation>Итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="131" />
         <source>Length</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="131" />
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="131" />
         <source>Tags</source>
         <translation>Теги</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="131" />
+        <location filename="../../ui/review/library.py" line="132" />
         <source>Found in transcript</source>
         <translation>Найдено в расшифровке</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="148" />
+        <location filename="../../ui/review/library.py" line="149" />
         <source>Score…</source>
         <translation>Оценить…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="151" />
-        <location filename="../../ui/review/library.py" line="312" />
+        <location filename="../../ui/review/library.py" line="152" />
+        <location filename="../../ui/review/library.py" line="320" />
         <source>Delete recording</source>
         <translation>Удалить запись</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="225" />
+        <location filename="../../ui/review/library.py" line="227" />
         <source>%1 call(s)</source>
         <translation>Звонков: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="261" />
-        <source>Checklist %1 of %2 · talk ratio %3% · longest monologue %4 s · interruptions %5 · silence %6%</source>
-        <translation>Чек-лист %1 из %2 · доля речи администратора %3% · самый долгий монолог %4 с · перебиваний %5 · тишина %6%</translation>
+        <location filename="../../ui/review/library.py" line="264" />
+        <source>Checklist %1 of %2</source>
+        <translation>Чек-лист: %1 из %2</translation>
     </message>
     <message>
         <location filename="../../ui/review/library.py" line="266" />
+        <source>administrator talks %1% · longest monologue %2 s · interruptions %3 · silence %4%</source>
+        <translation>администратор говорит %1% · самый долгий монолог %2 с · перебиваний %3 · тишина %4%</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="270" />
+        <source>bonus before care</source>
+        <translation>бонусы раньше заботы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="270" />
+        <source>bonus after care</source>
+        <translation>бонусы после заботы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="271" />
+        <source>deadline named</source>
+        <translation>срок назван</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="271" />
+        <source>deadline not named</source>
+        <translation>срок не назван</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="274" />
         <source>Not analysed yet</source>
         <translation>Ещё не проанализирован</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="313" />
+        <location filename="../../ui/review/library.py" line="321" />
         <source>Delete this recording for good? This is logged.</source>
         <translation>Удалить запись навсегда? Это попадёт в журнал.</translation>
     </message>
@@ -147,177 +172,192 @@
 <context>
     <name>CaseReviewPage</name>
     <message>
-        <location filename="../../ui/review/cases.py" line="73" />
+        <location filename="../../ui/review/cases.py" line="74" />
         <source>Suggest cases</source>
         <translation>Подобрать кейсы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="75" />
+        <location filename="../../ui/review/cases.py" line="76" />
         <source>Kind</source>
         <translation>Тип</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="75" />
+        <location filename="../../ui/review/cases.py" line="76" />
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="75" />
+        <location filename="../../ui/review/cases.py" line="76" />
         <source>Situation</source>
         <translation>Ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="76" />
+        <location filename="../../ui/review/cases.py" line="77" />
         <source>Outcome</source>
         <translation>Итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="76" />
+        <location filename="../../ui/review/cases.py" line="77" />
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="76" />
+        <location filename="../../ui/review/cases.py" line="77" />
         <source>Tags</source>
         <translation>Теги</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="77" />
+        <location filename="../../ui/review/cases.py" line="78" />
         <source>Why</source>
         <translation>Почему</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="82" />
+        <location filename="../../ui/review/cases.py" line="83" />
         <source>Add to playlist</source>
         <translation>В подборку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="86" />
+        <location filename="../../ui/review/cases.py" line="87" />
         <source>Week of</source>
         <translation>Неделя с</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="99" />
+        <location filename="../../ui/review/cases.py" line="100" />
         <source>New playlist…</source>
         <translation>Новая подборка…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="102" />
+        <location filename="../../ui/review/cases.py" line="103" />
         <source>Up</source>
         <translation>Выше</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="103" />
+        <location filename="../../ui/review/cases.py" line="104" />
         <source>Down</source>
         <translation>Ниже</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="104" />
+        <location filename="../../ui/review/cases.py" line="105" />
         <source>Remove</source>
         <translation>Убрать</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="108" />
+        <location filename="../../ui/review/cases.py" line="109" />
         <source>Trainer's note for this case</source>
         <translation>Заметка тренера к кейсу</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="111" />
+        <location filename="../../ui/review/cases.py" line="112" />
         <source>Save note</source>
         <translation>Сохранить заметку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="121" />
+        <location filename="../../ui/review/cases.py" line="122" />
         <source>What to listen for</source>
         <translation>На что обратить внимание</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="122" />
+        <location filename="../../ui/review/cases.py" line="123" />
         <source>Start = now</source>
         <translation>Начало = сейчас</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="123" />
+        <location filename="../../ui/review/cases.py" line="124" />
         <source>Stop = now</source>
         <translation>Конец = сейчас</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="124" />
+        <location filename="../../ui/review/cases.py" line="125" />
         <source>Add bookmark</source>
         <translation>Добавить закладку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="128" />
+        <location filename="../../ui/review/cases.py" line="129" />
         <source>Mask names and numbers</source>
         <translation>Скрыть имена и номера</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="130" />
+        <location filename="../../ui/review/cases.py" line="131" />
         <source>Include audio</source>
         <translation>Вместе с аудио</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="131" />
+        <location filename="../../ui/review/cases.py" line="132" />
         <source>Export HTML…</source>
         <translation>Выгрузить HTML…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="132" />
+        <location filename="../../ui/review/cases.py" line="133" />
         <source>Export PDF…</source>
         <translation>Выгрузить PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="135" />
+        <location filename="../../ui/review/cases.py" line="136" />
         <source>Meeting mode (Ctrl+Shift+M)</source>
         <translation>Режим планёрки (Ctrl+Shift+M)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="139" />
+        <location filename="../../ui/review/cases.py" line="140" />
         <source>Playlist</source>
         <translation>Подборка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="214" />
+        <location filename="../../ui/review/cases.py" line="216" />
         <source>best</source>
         <translation>лучший</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="214" />
+        <location filename="../../ui/review/cases.py" line="216" />
         <source>worst</source>
         <translation>худший</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="219" />
+        <location filename="../../ui/review/cases.py" line="222" />
         <source>%1 candidate(s)</source>
         <translation>Кандидатов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="226" />
+        <location filename="../../ui/review/cases.py" line="229" />
+        <source>score %1</source>
+        <translation>оценка %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="232" />
+        <source>good tags: %1</source>
+        <translation>хороших тегов: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="232" />
+        <source>bad tags: %1</source>
+        <translation>плохих тегов: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/cases.py" line="240" />
         <source>Create a playlist first</source>
         <translation>Сначала создайте подборку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="258" />
+        <location filename="../../ui/review/cases.py" line="272" />
         <source>New playlist</source>
         <translation>Новая подборка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="258" />
+        <location filename="../../ui/review/cases.py" line="272" />
         <source>Title</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="383" />
+        <location filename="../../ui/review/cases.py" line="402" />
         <source>Exported to %1</source>
         <translation>Выгружено в %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="388" />
+        <location filename="../../ui/review/cases.py" line="407" />
         <source>Folder for the case pack</source>
         <translation>Папка для пакета кейсов</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="394" />
+        <location filename="../../ui/review/cases.py" line="413" />
         <source>The playlist is empty</source>
         <translation>Подборка пуста</translation>
     </message>
@@ -325,32 +365,32 @@
 <context>
     <name>MeetingMode</name>
     <message>
-        <location filename="../../ui/review/meeting.py" line="33" />
+        <location filename="../../ui/review/meeting.py" line="34" />
         <source>Case review: %1</source>
         <translation>Разбор кейсов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="38" />
+        <location filename="../../ui/review/meeting.py" line="39" />
         <source>Space play/pause · → next bookmark · ← replay · N next case · P previous case · Esc leave</source>
         <translation>Пробел — пауза/воспроизведение · → следующая закладка · ← повторить · N — следующий кейс · P — предыдущий · Esc — выход</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="77" />
+        <location filename="../../ui/review/meeting.py" line="78" />
         <source>The playlist is empty</source>
         <translation>Подборка пуста</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="86" />
+        <location filename="../../ui/review/meeting.py" line="87" />
         <source>Case %1 of %2</source>
         <translation>Кейс %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="136" />
+        <location filename="../../ui/review/meeting.py" line="137" />
         <source>Bookmark %1 of %2: %3 (%4–%5)</source>
         <translation>Закладка %1 из %2: %3 (%4–%5)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="154" />
+        <location filename="../../ui/review/meeting.py" line="155" />
         <source>Paused at the bookmark. → next, ← replay, Space go on</source>
         <translation>Пауза на закладке. → дальше, ← повторить, пробел — продолжить</translation>
     </message>
@@ -485,34 +525,165 @@
 <context>
     <name>ReviewHub</name>
     <message>
-        <location filename="../../ui/review/hub.py" line="109" />
+        <location filename="../../ui/review/hub.py" line="110" />
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="110" />
+        <location filename="../../ui/review/hub.py" line="111" />
         <source>Sign out</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="117" />
+        <location filename="../../ui/review/hub.py" line="118" />
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="120" />
+        <location filename="../../ui/review/hub.py" line="121" />
         <source>Case review</source>
         <translation>Разбор кейсов</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="123" />
+        <location filename="../../ui/review/hub.py" line="124" />
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="145" />
+        <location filename="../../ui/review/hub.py" line="146" />
         <source>Review</source>
         <translation>Контроль звонков</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewLabels</name>
+    <message>
+        <location filename="../../ui/review/labels.py" line="18" />
+        <source>booked</source>
+        <translation>записан(а)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="19" />
+        <source>call back</source>
+        <translation>перезвонить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="20" />
+        <source>declined</source>
+        <translation>отказ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="21" />
+        <source>no answer</source>
+        <translation>не ответил</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="22" />
+        <source>wrong number</source>
+        <translation>ошибка номера</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="23" />
+        <source>information given</source>
+        <translation>дана информация</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="24" />
+        <source>complaint</source>
+        <translation>жалоба</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="25" />
+        <source>other</source>
+        <translation>другое</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="31" />
+        <source>administrator</source>
+        <translation>администратор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="32" />
+        <source>supervisor</source>
+        <translation>старший администратор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="33" />
+        <source>trainer</source>
+        <translation>тренер</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="34" />
+        <source>manager</source>
+        <translation>управляющий</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="42" />
+        <source>incoming call</source>
+        <translation>входящий звонок</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewTags</name>
+    <message>
+        <location filename="../../ui/review/labels.py" line="53" />
+        <source>booked</source>
+        <translation>записал(а)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="54" />
+        <source>care question asked</source>
+        <translation>спросил(а) о самочувствии</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="55" />
+        <source>did not know the price</source>
+        <translation>не знал(а) цену</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="56" />
+        <source>rude</source>
+        <translation>грубость</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="57" />
+        <source>lost patient</source>
+        <translation>потерянный пациент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="58" />
+        <source>good example</source>
+        <translation>хороший пример</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="59" />
+        <source>price question</source>
+        <translation>вопрос о цене</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="60" />
+        <source>bonus offered</source>
+        <translation>предложены бонусы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="61" />
+        <source>competitor mentioned</source>
+        <translation>упомянут конкурент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="62" />
+        <source>complaint</source>
+        <translation>жалоба</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="63" />
+        <source>bonus before care</source>
+        <translation>бонусы раньше заботы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="64" />
+        <source>bonus deadline not named</source>
+        <translation>не назван срок бонусов</translation>
     </message>
 </context>
 <context>
@@ -551,37 +722,37 @@
 <context>
     <name>SignInForm</name>
     <message>
-        <location filename="../../ui/review/hub.py" line="38" />
+        <location filename="../../ui/review/hub.py" line="39" />
         <source>Sign in</source>
         <translation>Войти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="41" />
+        <location filename="../../ui/review/hub.py" line="42" />
         <source>Login</source>
         <translation>Логин</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="42" />
+        <location filename="../../ui/review/hub.py" line="43" />
         <source>Password</source>
         <translation>Пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="45" />
+        <location filename="../../ui/review/hub.py" line="46" />
         <source>&lt;h2&gt;Call review&lt;/h2&gt;&lt;p&gt;Sign in to listen to, tag and score calls.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Контроль звонков&lt;/h2&gt;&lt;p&gt;Войдите, чтобы слушать, размечать и оценивать звонки.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="73" />
+        <location filename="../../ui/review/hub.py" line="74" />
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="75" />
+        <location filename="../../ui/review/hub.py" line="76" />
         <source>This account is disabled; ask the clinic manager</source>
         <translation>Учётная запись отключена; обратитесь к управляющему клиникой</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="77" />
+        <location filename="../../ui/review/hub.py" line="78" />
         <source>Too many wrong passwords: the account is locked for a while</source>
         <translation>Слишком много неверных паролей: вход временно заблокирован</translation>
     </message>
@@ -589,32 +760,32 @@
 <context>
     <name>TagPalette</name>
     <message>
-        <location filename="../../ui/review/tagging.py" line="36" />
+        <location filename="../../ui/review/tagging.py" line="37" />
         <source>Confirm</source>
         <translation>Подтвердить</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="37" />
+        <location filename="../../ui/review/tagging.py" line="38" />
         <source>Remove</source>
         <translation>Убрать</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="38" />
+        <location filename="../../ui/review/tagging.py" line="39" />
         <source>Confirm the selected automatic tag</source>
         <translation>Подтвердить выбранный автоматический тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="42" />
+        <location filename="../../ui/review/tagging.py" line="43" />
         <source>Tags (number keys toggle):</source>
         <translation>Теги (цифры на клавиатуре включают и снимают):</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="77" />
+        <location filename="../../ui/review/tagging.py" line="78" />
         <source> (auto, confirmed)</source>
         <translation> (авто, подтверждён)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="78" />
+        <location filename="../../ui/review/tagging.py" line="79" />
         <source> (auto)</source>
         <translation> (авто)</translation>
     </message>

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.review.access import Action, Principal
 from app.review.cases import Candidate, PlaylistInfo
 from app.review.services import ReviewServices
+from ui.review import labels
 from ui.review.meeting import MeetingMode
 from ui.review.player import PlayerWidget, fmt_time
 
@@ -171,6 +172,7 @@ class CaseReviewPage(QWidget):
         lower.addWidget(left)
         lower.addWidget(right)
         lower.setStretchFactor(1, 2)
+        lower.setSizes([420, 900])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(cand)
         split.addWidget(lower)
@@ -212,11 +214,23 @@ class CaseReviewPage(QWidget):
         self.cand_table.setRowCount(len(cands))
         for i, c in enumerate(cands):
             kind = self.tr("best") if c.kind == "best" else self.tr("worst")
-            vals = [kind, c.administrator, c.situation, c.disposition, "" if c.score is None else f"{c.score:.0f}",
-                    ", ".join(c.tags), ", ".join(c.reasons)]
+            vals = [kind, c.administrator, labels.situation(c.situation), labels.disposition(c.disposition),
+                    "" if c.score is None else f"{c.score:.0f}", labels.tags(c.tags),
+                    ", ".join(self._reason(r) for r in c.reasons)]
             for j, v in enumerate(vals):
                 self.cand_table.setItem(i, j, QTableWidgetItem(v))
         self.status.setText(self.tr("%1 candidate(s)").replace("%1", str(len(cands))))
+
+    def _reason(self, r: str) -> str:
+        import re
+
+        m = re.fullmatch(r"score (\S+)", r)
+        if m:
+            return self.tr("score %1").replace("%1", m.group(1))
+        m = re.fullmatch(r"(\d+) (good|bad) tag\(s\)", r)
+        if m:
+            return (self.tr("good tags: %1") if m.group(2) == "good" else self.tr("bad tags: %1")).replace("%1", m.group(1))
+        return labels.disposition(r)
 
     def add_selected_candidate(self) -> None:
         r = self.cand_table.currentRow()
@@ -226,7 +240,7 @@ class CaseReviewPage(QWidget):
             self.status.setText(self.tr("Create a playlist first"))
             return
         c = self.candidates[r]
-        self.add_call(c.call_id, ", ".join(c.reasons))
+        self.add_call(c.call_id, ", ".join(self._reason(r) for r in c.reasons))
 
     def add_call(self, call_id: int, note: str = "") -> None:
         try:
@@ -284,7 +298,8 @@ class CaseReviewPage(QWidget):
                 self.principal, CallQuery(call_ids=[i.call_id for i in self.current.items]))}
         for n, it in enumerate(self.current.items if self.current else (), 1):
             r = rows.get(it.call_id)
-            desc = f"{r.administrator} · {r.situation} · {r.disposition}" if r else f"call {it.call_id}"
+            desc = (f"{r.administrator} · {labels.situation(r.situation)} · {labels.disposition(r.disposition)}"
+                    if r else f"#{it.call_id}")
             li = QListWidgetItem(f"{n}. {desc}" + (f" — {len(it.bookmarks)} bookmark(s)" if it.bookmarks else ""))
             li.setData(Qt.ItemDataRole.UserRole, it.id)
             self.items.addItem(li)
@@ -318,7 +333,12 @@ class CaseReviewPage(QWidget):
         cid = it.call_id
 
         def work():
-            _rid, data = self.rs.library.open_audio(self.principal, cid, purpose="case review")
+            from app.review.common import NotFound
+
+            try:
+                _rid, data = self.rs.library.open_audio(self.principal, cid, purpose="case review")
+            except NotFound:
+                data = b""  # no recording (or none on this workstation): the transcript still shows
             return data, self.rs.library.segments(self.principal, cid)
 
         def done(res) -> None:
@@ -328,8 +348,7 @@ class CaseReviewPage(QWidget):
             self.player.load(*res)
             self.player.set_ranges([(b.start_s, b.stop_s) for b in cur.bookmarks])
 
-        if self.rs.recordings is not None:
-            self.runner.run(work, done, lambda e: self.status.setText(str(e)))
+        self.runner.run(work, done, lambda e: self.status.setText(str(e)))
 
     def move_current(self, delta: int) -> None:
         it = self.current_item()

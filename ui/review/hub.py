@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.review.access import Action, Principal
 from app.review.auth import SignInRefused
 from app.review.services import ReviewServices
+from ui.review import labels
 
 
 class SignInForm(QWidget):
@@ -106,7 +107,7 @@ class ReviewHub(QStackedWidget):
         lay = QVBoxLayout(host)
         lay.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
-        who = QLabel(self.tr("%1 — %2").replace("%1", principal.full_name).replace("%2", str(principal.role)))
+        who = QLabel(self.tr("%1 — %2").replace("%1", principal.full_name).replace("%2", labels.role(str(principal.role))))
         out = QPushButton(self.tr("Sign out"))
         head.addWidget(who)
         head.addStretch(1)

@@ -30,6 +30,7 @@ from app.domain import CallDirection, Disposition
 from app.review.access import Action, Principal
 from app.review.library import CallQuery, CallRow
 from app.review.services import ReviewServices
+from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 from ui.review.scorecard import ScorecardDialog
 from ui.review.tagging import TagPalette
@@ -86,19 +87,19 @@ class CallLibraryPage(QWidget):
         self.direction_box = QComboBox()
         self.direction_box.addItem(self.tr("Any direction"), None)
         for d in CallDirection:
-            self.direction_box.addItem(d.value, d.value)
+            self.direction_box.addItem(labels.direction(d.value), d.value)
         self.situation_box = QComboBox()
         self.situation_box.addItem(self.tr("Any situation"), None)
         for s in self.rs.library.situations():
-            self.situation_box.addItem(s, s)
+            self.situation_box.addItem(labels.situation(s), s)
         self.disposition_box = QComboBox()
         self.disposition_box.addItem(self.tr("Any outcome"), None)
         for d in Disposition:
-            self.disposition_box.addItem(d.value, d.value)
+            self.disposition_box.addItem(labels.disposition(d.value), d.value)
         self.tag_box = QComboBox()
         self.tag_box.addItem(self.tr("Any tag"), None)
         for t in self.rs.tags.taxonomy():
-            self.tag_box.addItem(t.name, t.id)
+            self.tag_box.addItem(labels.tag(t.name), t.id)
         self.min_score = QDoubleSpinBox()
         self.min_score.setRange(-1, 100)
         self.min_score.setSpecialValueText(self.tr("any score"))
@@ -215,8 +216,9 @@ class CallLibraryPage(QWidget):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             vals = [r.ring_at.astimezone().strftime("%d.%m.%Y %H:%M"), r.administrator, r.patient, r.number,
-                    r.direction, r.situation, r.disposition, fmt_time(r.duration_s) if r.duration_s else "",
-                    "" if r.score is None else f"{r.score:.0f}", ", ".join(r.tags),
+                    labels.direction(r.direction), labels.situation(r.situation), labels.disposition(r.disposition),
+                    fmt_time(r.duration_s) if r.duration_s else "",
+                    "" if r.score is None else f"{r.score:.0f}", labels.tags(r.tags),
                     r.highlights[0].replace("[[", "«").replace("]]", "»") if r.highlights else ""]
             for j, v in enumerate(vals):
                 it = QTableWidgetItem(v)
@@ -257,11 +259,17 @@ class CallLibraryPage(QWidget):
         self.highlights.setText("<br>".join(_marked_html(h) for h in row.highlights[:5]))
         a = self.rs.library.analysis(self.principal, cid)
         if a is not None:
-            self.analysis_label.setText(self.tr(
-                "Checklist %1 of %2 · talk ratio %3% · longest monologue %4 s · interruptions %5 · silence %6%")
-                .replace("%1", str(a.checklist_covered)).replace("%2", str(a.checklist_total))
-                .replace("%3", f"{a.talk_ratio * 100:.0f}").replace("%4", f"{a.longest_monologue_s:.0f}")
-                .replace("%5", str(a.interruptions)).replace("%6", f"{a.silence_share * 100:.0f}"))
+            parts = []
+            if a.checklist_total:
+                parts.append(self.tr("Checklist %1 of %2").replace("%1", str(a.checklist_covered))
+                             .replace("%2", str(a.checklist_total)))
+            parts.append(self.tr("administrator talks %1% · longest monologue %2 s · interruptions %3 · silence %4%")
+                         .replace("%1", f"{a.talk_ratio * 100:.0f}").replace("%2", f"{a.longest_monologue_s:.0f}")
+                         .replace("%3", str(a.interruptions)).replace("%4", f"{a.silence_share * 100:.0f}"))
+            if a.bonus_mentioned:
+                parts.append(self.tr("bonus before care") if a.bonus_before_care else self.tr("bonus after care"))
+                parts.append(self.tr("deadline named") if a.deadline_named else self.tr("deadline not named"))
+            self.analysis_label.setText(" · ".join(parts))
         else:
             self.analysis_label.setText(self.tr("Not analysed yet"))
         self.call_selected.emit(cid)
@@ -287,7 +295,7 @@ class CallLibraryPage(QWidget):
         cid = self.selected_call()
         if cid is None:
             return
-        names = ", ".join(t.name for t in self.rs.tags.call_tags(self.principal, cid))
+        names = labels.tags(t.name for t in self.rs.tags.call_tags(self.principal, cid))
         self.table.item(self.table.currentRow(), COLUMNS.index("tags")).setText(names)
 
     def open_scorecard(self) -> ScorecardDialog | None:

@@ -12,6 +12,7 @@ from app.review.access import Principal
 from app.review.cases import PlaylistInfo
 from app.review.library import CallQuery
 from app.review.services import ReviewServices
+from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 
 
@@ -93,11 +94,16 @@ class MeetingMode(QWidget):
         if rows:
             r = rows[0]
             self.info.setText(" · ".join(x for x in (
-                r.administrator, r.situation, r.disposition, "" if r.score is None else f"{r.score:.0f}/100",
-                ", ".join(r.tags)) if x))
+                r.administrator, labels.situation(r.situation), labels.disposition(r.disposition),
+                "" if r.score is None else f"{r.score:.0f}/100", labels.tags(r.tags)) if x))
 
         def work():
-            _rid, data = self.rs.library.open_audio(self.principal, cid, purpose="meeting")
+            from app.review.common import NotFound
+
+            try:
+                _rid, data = self.rs.library.open_audio(self.principal, cid, purpose="meeting")
+            except NotFound:
+                data = b""  # no recording: the transcript is still shown
             return data, self.rs.library.segments(self.principal, cid)
 
         def done(res) -> None:

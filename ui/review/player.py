@@ -126,6 +126,7 @@ class PlayerWidget(QWidget):
         self.transcript.setWordWrap(True)
         self.transcript.setObjectName("reviewTranscript")
         if large:
+            self.wave.setMinimumHeight(120)
             f = QFont(self.transcript.font())
             f.setPointSize(20)
             self.transcript.setFont(f)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.review.access import Action, Principal
 from app.review.tags import TagService
+from ui.review import labels
 
 
 class TagPalette(QWidget):
@@ -49,7 +50,7 @@ class TagPalette(QWidget):
         lay.addLayout(row)
         can = principal.can(Action.TAG)
         for n, t in enumerate(self.tags.taxonomy()):
-            label = f"{t.hotkey}  {t.name}" if t.hotkey else t.name
+            label = f"{t.hotkey}  {labels.tag(t.name)}" if t.hotkey else labels.tag(t.name)
             b = QPushButton(label)
             b.setCheckable(True)
             b.setEnabled(can)
@@ -76,7 +77,7 @@ class TagPalette(QWidget):
                 on.add(t.tag_id)
                 mark = "" if t.source == "manual" else (self.tr(" (auto, confirmed)") if t.confirmed
                                                         else self.tr(" (auto)"))
-                it = QListWidgetItem(t.name + mark)
+                it = QListWidgetItem(labels.tag(t.name) + mark)
                 it.setData(Qt.ItemDataRole.UserRole, t.tag_id)
                 if t.evidence:
                     it.setToolTip(t.evidence)

@@ -1,0 +1,69 @@
+"""Human words for the review codes (directions, outcomes, roles, built-in tag names)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("ReviewLabels", text)
+
+
+def direction(code: str) -> str:
+    return {"inbound": _t("incoming"), "outbound": _t("outgoing")}.get(code, code)
+
+
+def disposition(code: str) -> str:
+    return {
+        "booked": QCoreApplication.translate("ReviewLabels", "booked"),
+        "call_back": QCoreApplication.translate("ReviewLabels", "call back"),
+        "declined": QCoreApplication.translate("ReviewLabels", "declined"),
+        "no_answer": QCoreApplication.translate("ReviewLabels", "no answer"),
+        "wrong_number": QCoreApplication.translate("ReviewLabels", "wrong number"),
+        "info_given": QCoreApplication.translate("ReviewLabels", "information given"),
+        "complaint": QCoreApplication.translate("ReviewLabels", "complaint"),
+        "other": QCoreApplication.translate("ReviewLabels", "other"),
+    }.get(code, code)
+
+
+def role(code: str) -> str:
+    return {
+        "administrator": QCoreApplication.translate("ReviewLabels", "administrator"),
+        "supervisor": QCoreApplication.translate("ReviewLabels", "supervisor"),
+        "trainer": QCoreApplication.translate("ReviewLabels", "trainer"),
+        "manager": QCoreApplication.translate("ReviewLabels", "manager"),
+    }.get(code, code)
+
+
+def situation(code: str) -> str:
+    if not code:
+        return ""
+    if code == "incoming":
+        return QCoreApplication.translate("ReviewLabels", "incoming call")
+    try:
+        from ui.scripts.panel import situation_title
+    except ImportError:
+        return code
+    return situation_title(code)
+
+
+def tag(name: str) -> str:
+    """Built-in tag names in the interface language; tags a clinic added show as typed."""
+    return {
+        "booked": QCoreApplication.translate("ReviewTags", "booked"),
+        "care question asked": QCoreApplication.translate("ReviewTags", "care question asked"),
+        "did not know the price": QCoreApplication.translate("ReviewTags", "did not know the price"),
+        "rude": QCoreApplication.translate("ReviewTags", "rude"),
+        "lost patient": QCoreApplication.translate("ReviewTags", "lost patient"),
+        "good example": QCoreApplication.translate("ReviewTags", "good example"),
+        "price question": QCoreApplication.translate("ReviewTags", "price question"),
+        "bonus offered": QCoreApplication.translate("ReviewTags", "bonus offered"),
+        "competitor mentioned": QCoreApplication.translate("ReviewTags", "competitor mentioned"),
+        "complaint": QCoreApplication.translate("ReviewTags", "complaint"),
+        "bonus before care": QCoreApplication.translate("ReviewTags", "bonus before care"),
+        "bonus deadline not named": QCoreApplication.translate("ReviewTags", "bonus deadline not named"),
+    }.get(name, name)
+
+
+def tags(names) -> str:
+    return ", ".join(tag(n) for n in names)
