@@ -260,3 +260,29 @@ def test_unreadable_files_are_clear_errors(tmp_path):
         read_table(tmp_path / "fake.xlsx")
     with pytest.raises(ReadError, match="not found"):
         read_table(tmp_path / "missing.csv")
+
+
+def test_patients_xlsx_with_date_cells_numeric_phones_and_two_phone_columns(sessions, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Пациенты"
+    ws.append(["ID", "Last name", "First name", "Middle name", "Date of birth", "Phone", "Phone 2", "Sex"])
+    ws.append([7001, "Волкова", "Ирина", "Олеговна", datetime(1988, 2, 29), 79161230001, "8 (495) 123-00-02", None])
+    ws.append([7002.0, "Зайцев", "Олег", "", 30000, "+7 916 123 00 03", None, "male"])  # Excel serial 30000
+    ws.append([7003, "Лисицына", "Ева", "", "1990-13-45", None, None, "Ж"])  # no 13th month
+    path = tmp_path / "patients.xlsx"
+    wb.save(path)
+    table = read_table(path)
+    cols = mapping.guess("patients", table.headers)
+    assert cols["Phone"] == cols["Phone 2"] == "phones" and cols["ID"] == "external_id"
+    rep = Importer(sessions, today=TODAY).run(table, "patients", cols)
+    assert [r.action for r in rep.rows] == ["created", "created", "rejected"]
+    assert rep.rows[2].row == 4 and "not a real date" in rep.rows[2].reason
+    with sessions() as s:
+        volkova = s.scalars(select(Patient).where(Patient.external_id == "7001")).one()
+        assert volkova.birth_date == date(1988, 2, 29) and volkova.sex == "F"
+        assert [p.e164 for p in volkova.phones] == ["+79161230001", "+74951230002"]
+        zaitsev = s.scalars(select(Patient).where(Patient.external_id == "7002")).one()
+        assert zaitsev.birth_date == date(1982, 2, 18) and zaitsev.sex == "M"
+    again = Importer(sessions, today=TODAY).run(read_table(path), "patients", cols)
+    assert (again.created, again.updated) == (0, 0)
