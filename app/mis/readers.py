@@ -61,7 +61,10 @@ def decode(data: bytes) -> tuple[str, str]:
     letters = sum(1 for ch in text if ch.isalpha())
     cyr_lower = sum(1 for ch in text if "а" <= ch <= "я" or ch == "ё")
     cyr_upper = sum(1 for ch in text if "А" <= ch <= "Я" or ch == "Ё")
-    if "\ufffd" not in text and (letters == 0 or cyr_upper <= 3 * cyr_lower + 10):
+    nonascii = sum(1 for ch in text if ord(ch) > 127)
+    cyr = cyr_lower + cyr_upper
+    if "\ufffd" not in text and (letters == 0 or cyr_upper <= 3 * cyr_lower + 10) \
+            and (nonascii == 0 or cyr >= 0.9 * nonascii):
         return text, "cp1251"
     try:
         from charset_normalizer import from_bytes

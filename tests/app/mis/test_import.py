@@ -286,3 +286,15 @@ def test_patients_xlsx_with_date_cells_numeric_phones_and_two_phone_columns(sess
         assert zaitsev.birth_date == date(1982, 2, 18) and zaitsev.sex == "M"
     again = Importer(sessions, today=TODAY).run(read_table(path), "patients", cols)
     assert (again.created, again.updated) == (0, 0)
+
+
+@pytest.mark.parametrize("encoding", ["koi8-r", "cp866", "utf-16"])
+def test_rarer_encodings_of_old_mis_are_recognised(tmp_path, encoding):
+    text = ("Фамилия\tИмя\tОтчество\tТелефон\nИванова\tОльга\tПетровна\t89161234567\n"
+            "Петров\tСергей\tИванович\t89031112233\nСидорова\tАнна\tПавловна\t8 926 000 11 22\n")
+    path = tmp_path / "old.txt"
+    path.write_bytes(text.encode(encoding))
+    table = read_table(path)
+    assert table.delimiter == "\t"
+    assert table.headers == ["Фамилия", "Имя", "Отчество", "Телефон"]
+    assert table.rows[2][1][:3] == ["Сидорова", "Анна", "Павловна"]
