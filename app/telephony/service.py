@@ -24,6 +24,23 @@ from app.telephony.missed import MissedCalls
 log = logging.getLogger("carecall.telephony")
 
 
+def administrator_id(sessions, login: str | None = None) -> int | None:
+    """The ``users`` row of the person at this workstation (OS login = ``users.login``), if any."""
+    import getpass
+
+    from sqlalchemy import select
+
+    from db.models import User
+
+    try:
+        login = login or getpass.getuser()
+        with sessions() as s:
+            return s.scalar(select(User.id).where(User.login == login, User.active.is_(True)))
+    except Exception as e:  # noqa: BLE001 - calls are still logged, without the administrator
+        log.warning("cannot find the administrator's user row: %s", e)
+        return None
+
+
 class TelephonyError(RuntimeError):
     """A message for the administrator (no softphone, PBX refused, nothing to dial)."""
 
@@ -37,6 +54,8 @@ class TelephonyService:
         self.events = Fanout()
         self.updates = Fanout()
         self.statuses = Fanout()
+        if user_id is None:
+            user_id = administrator_id(sessions)
         self.tracker = CallTracker(sessions, cards, user_id, recordings, jobs, on_update=self.updates)
         self.missed = MissedCalls(sessions, settings.phone.default_region)
         self._secret = secret

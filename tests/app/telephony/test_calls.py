@@ -155,3 +155,22 @@ def test_a_failing_database_write_is_logged_not_raised(sessions, patient_id, cap
     finally:
         t.close()
     assert "cannot apply" in caplog.text
+
+
+def test_the_service_records_the_administrator_at_this_workstation(sessions, patient_id):
+    import getpass
+
+    from app.settings import Settings
+    from app.telephony.service import TelephonyService
+    from db.models import User
+
+    with sessions() as s, s.begin():
+        s.add(User(login=getpass.getuser(), full_name="Анна Администратор", role="administrator"))
+    svc = TelephonyService(Settings(), sessions, CardService(sessions), secret=lambda n: None)
+    try:
+        u = svc.tracker.handle(ev("ringing"))
+        with sessions() as s:
+            uid = s.scalar(select(User.id))
+            assert s.get(Call, u.call_db_id).user_id == uid
+    finally:
+        svc.tracker.close()
