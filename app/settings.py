@@ -140,7 +140,10 @@ class AudioSettings(_Section):
     storage_dir: str = ""  # empty: <data dir>/recordings; a shared folder for many workstations
     enabled: bool = True
     record_unknown_callers: bool = True  # callers not in the patient list (no consent on file)
-    bitrate_kbps: float = Field(default=20.0, ge=6.0, le=128.0)  # Ogg Opus, both channels together
+    # Ogg Opus, both channels together. Below 32 kbit/s Opus merges the stereo channels (measured:
+    # 16 kbit/s -> the caller fully audible on the administrator's channel, 20 -> -17 dB, 24 ->
+    # -26 dB, 32 -> separate), and the transcript then shows every phrase twice. See docs/recording.md.
+    bitrate_kbps: float = Field(default=32.0, ge=32.0, le=128.0)
     flush_seconds: float = Field(default=1.0, gt=0.05, le=10.0)  # at most this much audio lost on a crash
 
     def resolved_storage_dir(self) -> Path:

@@ -212,7 +212,7 @@ class RecordingInfo:
 
 class RecordingStore:
     def __init__(self, sessions: sessionmaker[Session], storage_dir: str | Path, keys: KeyManager,
-                 bitrate_kbps: float = 20.0, flush_seconds: float = 1.0, fsync: bool = True) -> None:
+                 bitrate_kbps: float = 32.0, flush_seconds: float = 1.0, fsync: bool = True) -> None:
         self.sessions = sessions
         self.storage_dir = Path(storage_dir)
         self.keys = keys

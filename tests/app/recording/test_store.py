@@ -191,3 +191,22 @@ def test_transcription_loader_decrypts_in_memory(store, call_id, settings, tmp_p
     with pytest.raises(Exception, match="deleted") as e:
         load(rid)
     assert type(e.value).__name__ == "AudioError"
+
+
+@pytest.mark.parametrize("kbps, separated", [(32.0, True), (20.0, False)])
+def test_speakers_stay_on_their_own_channel(sessions, keys, tmp_path, kbps, separated):
+    """Below 32 kbit/s Opus merges stereo channels: the default must keep them apart, or the
+    transcript would hear each speaker on both channels (which is why bitrate_kbps >= 32)."""
+    store = RecordingStore(sessions, tmp_path / "rec", keys, bitrate_kbps=kbps)
+    sr = 8000
+    x = np.zeros((4 * sr, 2), np.float32)
+    x[: 2 * sr, 0] = tone(300, 2.0) + tone(620, 2.0, amp=0.1)  # administrator speaks, caller silent
+    x[2 * sr:, 1] = tone(450, 2.0) + tone(910, 2.0, amp=0.1)  # then the other way round
+    w = store.start(None, sr)
+    for i in range(0, len(x), 800):
+        w.write(x[i:i + 800])
+    audio, _ = store.load_audio(w.close())
+    a, b = slice(sr // 2, 2 * sr - sr // 4), slice(2 * sr + sr // 2, 4 * sr - sr // 4)
+    leak_db = max(10 * np.log10((audio[1, a] ** 2).mean() / (audio[0, a] ** 2).mean() + 1e-30),
+                  10 * np.log10((audio[0, b] ** 2).mean() / (audio[1, b] ** 2).mean() + 1e-30))
+    assert (leak_db < -40) == separated, leak_db
