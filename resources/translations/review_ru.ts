@@ -179,7 +179,7 @@
     <message>
         <location filename="../../ui/review/cases.py" line="76" />
         <source>Kind</source>
-        <translation>Тип</translation>
+        <translation>Вид</translation>
     </message>
     <message>
         <location filename="../../ui/review/cases.py" line="76" />
@@ -385,12 +385,12 @@
         <translation>Кейс %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="137" />
+        <location filename="../../ui/review/meeting.py" line="142" />
         <source>Bookmark %1 of %2: %3 (%4–%5)</source>
         <translation>Закладка %1 из %2: %3 (%4–%5)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="155" />
+        <location filename="../../ui/review/meeting.py" line="160" />
         <source>Paused at the bookmark. → next, ← replay, Space go on</source>
         <translation>Пауза на закладке. → дальше, ← повторить, пробел — продолжить</translation>
     </message>
@@ -398,43 +398,43 @@
 <context>
     <name>PlayerWidget</name>
     <message>
-        <location filename="../../ui/review/player.py" line="132" />
-        <location filename="../../ui/review/player.py" line="267" />
+        <location filename="../../ui/review/player.py" line="133" />
+        <location filename="../../ui/review/player.py" line="268" />
         <source>Play</source>
         <translation>Играть</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="139" />
+        <location filename="../../ui/review/player.py" line="140" />
         <source>Playback speed</source>
         <translation>Скорость воспроизведения</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="140" />
+        <location filename="../../ui/review/player.py" line="141" />
         <source>Skip silence</source>
         <translation>Пропускать тишину</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="146" />
+        <location filename="../../ui/review/player.py" line="147" />
         <source>&lt;span style='color:#1b4f9c'&gt;■ Administrator&lt;/span&gt;  &lt;span style='color:#b5541c'&gt;■ Caller&lt;/span&gt;</source>
         <translation>&lt;span style='color:#1b4f9c'&gt;■ Администратор&lt;/span&gt;  &lt;span style='color:#b5541c'&gt;■ Звонящий&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="149" />
+        <location filename="../../ui/review/player.py" line="150" />
         <source>Speed</source>
         <translation>Скорость</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="189" />
+        <location filename="../../ui/review/player.py" line="190" />
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="189" />
+        <location filename="../../ui/review/player.py" line="190" />
         <source>Caller</source>
         <translation>Звонящий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="267" />
+        <location filename="../../ui/review/player.py" line="268" />
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
@@ -523,6 +523,122 @@
     </message>
 </context>
 <context>
+    <name>ReviewAdminPage</name>
+    <message>
+        <location filename="../../ui/review/admin.py" line="40" />
+        <source>Tag</source>
+        <translation>Тег</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="40" />
+        <source>Key</source>
+        <translation>Клавиша</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="40" />
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="45" />
+        <source>New tag, e.g. “offered a staged plan”</source>
+        <translation>Новый тег, например «предложил(а) лечение по этапам»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="47" />
+        <source>no key</source>
+        <translation>без клавиши</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="51" />
+        <location filename="../../ui/review/admin.py" line="102" />
+        <source>good</source>
+        <translation>хороший</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="51" />
+        <location filename="../../ui/review/admin.py" line="102" />
+        <source>neutral</source>
+        <translation>нейтральный</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="51" />
+        <location filename="../../ui/review/admin.py" line="102" />
+        <source>bad</source>
+        <translation>плохой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="54" />
+        <source>Add tag</source>
+        <translation>Добавить тег</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="55" />
+        <source>Tags</source>
+        <translation>Теги</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="68" />
+        <source> days</source>
+        <translation> дн.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="69" />
+        <source>Save period</source>
+        <translation>Сохранить срок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="70" />
+        <source>Delete older recordings now</source>
+        <translation>Удалить старые записи сейчас</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="72" />
+        <source>Keep recordings for</source>
+        <translation>Хранить записи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="78" />
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="78" />
+        <source>Who</source>
+        <translation>Кто</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="78" />
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="79" />
+        <source>Object</source>
+        <translation>Объект</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="79" />
+        <source>Details</source>
+        <translation>Подробности</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="83" />
+        <source>Audit log</source>
+        <translation>Журнал действий</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="142" />
+        <source>Recordings are kept for %1 days</source>
+        <translation>Записи хранятся %1 дн.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="149" />
+        <source>Deleted %1 recording(s)</source>
+        <translation>Удалено записей: %1</translation>
+    </message>
+</context>
+<context>
     <name>ReviewHub</name>
     <message>
         <location filename="../../ui/review/hub.py" line="110" />
@@ -550,7 +666,12 @@
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="146" />
+        <location filename="../../ui/review/hub.py" line="129" />
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="151" />
         <source>Review</source>
         <translation>Контроль звонков</translation>
     </message>

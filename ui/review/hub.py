@@ -94,7 +94,7 @@ class ReviewHub(QStackedWidget):
         self.sign_in_form = SignInForm(services)
         self.addWidget(self.sign_in_form)
         self.tabs: QTabWidget | None = None
-        self.library = self.cases = self.reports = None
+        self.library = self.cases = self.reports = self.admin = None
         self.sign_in_form.signed_in.connect(self.open_for)
 
     def open_for(self, principal: Principal) -> None:
@@ -122,6 +122,11 @@ class ReviewHub(QStackedWidget):
         if principal.can(Action.REPORTS):
             self.reports = ReportsPage(self.rs, principal, self.runner)
             self.tabs.addTab(self.reports, self.tr("Reports"))
+        if principal.can(Action.EDIT_TAXONOMY) or principal.can(Action.VIEW_AUDIT):
+            from ui.review.admin import ReviewAdminPage
+
+            self.admin = ReviewAdminPage(self.rs, principal, self.runner)
+            self.tabs.addTab(self.admin, self.tr("Settings"))
         lay.addWidget(self.tabs, 1)
         self.addWidget(host)
         self.setCurrentWidget(host)
@@ -136,7 +141,7 @@ class ReviewHub(QStackedWidget):
             self.removeWidget(w)
             w.deleteLater()
         self.principal = None
-        self.library = self.cases = self.reports = None
+        self.library = self.cases = self.reports = self.admin = None
         self.signed_out.emit()
 
 

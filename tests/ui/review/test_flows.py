@@ -85,7 +85,7 @@ def test_supervisor_tags_with_keyboard_and_scores(qtbot, env):
     qtbot.addWidget(hub)
     hub.show()
     _sign_in(qtbot, hub, "sup", "sup-password")
-    assert [hub.tabs.tabText(i) for i in range(hub.tabs.count())] == ["Calls", "Case review", "Reports"]
+    assert [hub.tabs.tabText(i) for i in range(hub.tabs.count())] == ["Calls", "Case review", "Reports", "Settings"]
     lib = hub.library
     assert lib.table.rowCount() == 2
     lib.table.selectRow(1)  # the older call, c1
@@ -207,3 +207,29 @@ def test_reports_page_chart_and_csv(qtbot, env, tmp_path):
     assert len(page.chart.series()) == 1 and page.chart.series()[0].barSets()[0].label() == "Анна Админова"
     csv_path = page.export_csv(tmp_path / "r.csv")
     assert "Анна Админова,2,2,1,0,1,100.0," in csv_path.read_text(encoding="utf-8-sig")
+
+
+def test_settings_tab_tags_retention_and_audit(qtbot, env):
+    rs, ids, p = env
+    hub = ReviewHub(rs, SyncRunner())
+    qtbot.addWidget(hub)
+    hub.open_for(p["sup"])
+    adm = hub.admin
+    assert not adm.retention_days.isVisibleTo(adm) and adm.tag_table.rowCount() == 12
+    adm.new_tag.setText("offered a staged plan")
+    adm.new_key.setCurrentIndex(adm.new_key.findData("7"))
+    adm.new_polarity.setCurrentIndex(0)  # good
+    qtbot.mouseClick(adm.add_tag_btn, Qt.MouseButton.LeftButton)
+    assert adm.tag_table.rowCount() == 13
+    assert any(t.name == "offered a staged plan" and t.hotkey == "7" and t.polarity == 1 for t in rs.tags.taxonomy())
+    hub.sign_out()
+    hub.open_for(p["mgr"])
+    adm = hub.admin
+    assert adm.retention_days.value() == 1095
+    adm.retention_days.setValue(30)
+    qtbot.mouseClick(adm.apply_retention_btn, Qt.MouseButton.LeftButton)
+    assert rs.retention.period_days() == 30
+    actions = [adm.audit_table.item(i, 2).text() for i in range(adm.audit_table.rowCount())]
+    assert actions[0] == AuditAction.RETENTION_CHANGE and adm.audit_table.item(0, 1).text() == "mgr"
+    qtbot.mouseClick(adm.run_retention_btn, Qt.MouseButton.LeftButton)
+    assert adm.status.text() == "Deleted 0 recording(s)"  # both recordings are a few hours old

@@ -43,3 +43,17 @@ def test_click_on_segment_seeks_and_speed(qtbot, tmp_path):
     assert w.current_segment() == 1
     w.set_speed(2.0)
     assert w.player.playbackRate() == 2.0 and w.speed.currentText() == "2×"
+
+
+def test_skip_silence_jumps_over_the_pause(qtbot, tmp_path):
+    w = PlayerWidget()
+    qtbot.addWidget(w)
+    segs = [Segment(0, 0.0, 0.5, "Алло?"), Segment(1, 2.6, 3.0, "Да!")]  # 2.1 s without speech
+    w.load(make_ogg(tmp_path / "a.ogg", 3.0), segs)
+    w.skip_silence.setChecked(True)
+    seen = []
+    w.position_changed.connect(seen.append)
+    w.play()
+    qtbot.waitUntil(lambda: w.position >= 2.4, timeout=10000)
+    w.pause()
+    assert not [t for t in seen if 1.2 < t < 2.2], seen
