@@ -113,7 +113,13 @@ class Recorder:
                 s.close()
             self._streams = []
             raise
-        self._writer = self.store.start(call_id, self.samplerate, 2)
+        try:
+            self._writer = self.store.start(call_id, self.samplerate, 2)
+        except BaseException:  # no keyring, database or disk: release the devices again
+            for s in self._streams:
+                s.close()
+            self._streams = []
+            raise
         self.recording_id = self._writer.recording_id
         self._thread = threading.Thread(target=self._run, name=f"recorder-{self.recording_id}", daemon=True)
         self._thread.start()
