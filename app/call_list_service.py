@@ -58,6 +58,7 @@ class ListSummary:
     claimed: int
     done: int
     exhausted: int
+    lapsed: int = 0  # moved on: the reason no longer held on a later day
 
     def to_json(self) -> dict:
         d = dict(self.__dict__)
@@ -98,9 +99,15 @@ class CallListService:
                 hist.last_contact[pid] = at
             for name, pid, closed in s.execute(
                 select(CallList.name, CallListEntry.patient_id, func.max(CallListEntry.closed_at))
-                .join(CallList).where(CallListEntry.closed_at.is_not(None))
+                .join(CallList).where(CallListEntry.closed_at.is_not(None),
+                                      CallListEntry.status.in_(["done", "exhausted"]))
                 .group_by(CallList.name, CallListEntry.patient_id)):
                 hist.closed[(name, pid)] = closed
+            for name, pid, members in s.execute(
+                select(CallList.name, CallListEntry.patient_id, CallListEntry.member_ids)
+                .join(CallList).where(CallList.on_date < on, CallListEntry.status.in_(["open", "claimed"]))):
+                for m in (members or [pid]):
+                    hist.still_open.add((name, m))
             for name, pid, members in s.execute(
                 select(CallList.name, CallListEntry.patient_id, CallListEntry.member_ids)
                 .join(CallList).where(CallList.on_date == on)):
@@ -111,6 +118,21 @@ class CallListService:
         counts: dict[str, int] = {}
         with write_session(self._sessions) as s:
             lists: dict[str, CallList] = {}
+            # Entries still open from earlier days move to today's list when the reason still
+            # holds (keeping their attempts); the others lapse. No patient is listed twice.
+            by_key = {(p.list_name, p.patient_id): p for p in planned}
+            carried: set[int] = set()
+            for e, name in s.execute(select(CallListEntry, CallList.name).join(CallList).where(
+                    CallList.on_date < on, CallListEntry.status.in_(["open", "claimed"]))).all():
+                p = by_key.get((name, e.patient_id))
+                if p is None or id(p) in carried:
+                    e.status, e.closed_at, e.claimed_by, e.claimed_at = "lapsed", now, "", None
+                    continue
+                carried.add(id(p))
+                cl = lists.get(name) or self._list(s, name, on)
+                lists[name] = cl
+                e.list_id, e.reason, e.priority, e.due_at = cl.id, p.reason, p.priority, p.due_at
+            planned = [p for p in planned if id(p) not in carried]
             for p in planned:
                 cl = lists.get(p.list_name) or self._list(s, p.list_name, on)
                 lists[p.list_name] = cl
@@ -141,7 +163,7 @@ class CallListService:
                 .group_by(CallList.id, CallList.name, CallList.on_date, CallListEntry.status)).all()
         by: dict[int, ListSummary] = {}
         for lid, name, d, status, n in rows:
-            ls = by.setdefault(lid, ListSummary(lid, name, d, 0, 0, 0, 0, 0))
+            ls = by.setdefault(lid, ListSummary(lid, name, d, 0, 0, 0, 0, 0, 0))
             if status:
                 ls.total += n
                 setattr(ls, status, getattr(ls, status) + n)

@@ -100,6 +100,7 @@ class History:
     last_contact: dict[int, datetime] = field(default_factory=dict)  # patient -> last attempt (any list)
     closed: dict[tuple[str, int], datetime] = field(default_factory=dict)  # (list, patient) -> closed
     listed_today: set[tuple[str, int]] = field(default_factory=set)  # already in today's list
+    still_open: set[tuple[str, int]] = field(default_factory=set)  # open entries of earlier days
 
 
 def plan(people: list[tuple[Contact, list[S.Situation]]], now: datetime, history: History,
@@ -118,12 +119,13 @@ def plan(people: list[tuple[Contact, list[S.Situation]]], now: datetime, history
         r = rules_for(name, overrides)
         if (name, c.patient_id) in history.listed_today:
             continue
-        closed = history.closed.get((name, c.patient_id))
-        if closed is not None and (now - closed).days < r.reappear_after_days:
-            continue
-        last = history.last_contact.get(c.patient_id)
-        if last is not None and r.contact_interval_days and (now - last).days < r.contact_interval_days:
-            continue
+        if (name, c.patient_id) not in history.still_open:  # a carried entry keeps its own retry rules
+            closed = history.closed.get((name, c.patient_id))
+            if closed is not None and (now - closed).days < r.reappear_after_days:
+                continue
+            last = history.last_contact.get(c.patient_id)
+            if last is not None and r.contact_interval_days and (now - last).days < r.contact_interval_days:
+                continue
         due = top.due if top.due is not None and top.due > now else now
         singles.append(Planned(name, top.code, c.patient_id, [c.patient_id], c.phone_e164, channel,
                                (top.reason_ru or top.reason) if lang == "ru" else top.reason,

@@ -51,7 +51,7 @@ class CallListEntry(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     priority: Mapped[int] = mapped_column(Integer, default=0)  # higher first
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open, claimed, done, exhausted
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, claimed, done, exhausted, lapsed
     claimed_by: Mapped[str] = mapped_column(String(100), default="")
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -150,32 +150,37 @@
         <translation>попытки исчерпаны</translation>
     </message>
     <message>
-        <location filename="../../ui/call_lists/page.py" line="170"/>
+        <location filename="../../ui/call_lists/page.py" line="162"/>
+        <source>no longer due</source>
+        <translation>уже не актуально</translation>
+    </message>
+    <message>
+        <location filename="../../ui/call_lists/page.py" line="171"/>
         <source>Added %1 entries</source>
         <translation>Добавлено записей: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_lists/page.py" line="183"/>
+        <location filename="../../ui/call_lists/page.py" line="184"/>
         <source>Nothing to call right now in this list.</source>
         <translation>В этом списке сейчас некому звонить.</translation>
     </message>
     <message>
-        <location filename="../../ui/call_lists/page.py" line="186"/>
+        <location filename="../../ui/call_lists/page.py" line="187"/>
         <source>Yours: %1</source>
         <translation>Ваш пациент: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_lists/page.py" line="199"/>
+        <location filename="../../ui/call_lists/page.py" line="200"/>
         <source>Calling %1</source>
         <translation>Звоним: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_lists/page.py" line="213"/>
+        <location filename="../../ui/call_lists/page.py" line="214"/>
         <source>Released</source>
         <translation>Возвращено в список</translation>
     </message>
     <message>
-        <location filename="../../ui/call_lists/page.py" line="225"/>
+        <location filename="../../ui/call_lists/page.py" line="226"/>
         <source>Recorded: %1</source>
         <translation>Записано: %1</translation>
     </message>

@@ -228,3 +228,28 @@ def test_racing_administrators_never_get_the_same_entry(db_url):
     finally:
         for e in engines:
             e.dispose()
+
+
+def test_open_entries_carry_over_to_the_next_day_or_lapse(sessions, clinic):
+    svc = service(sessions)
+    svc.build(DAY, NOW)
+    first = {e.patient_id: e.id for e in svc.entries(DAY, "prevention")}
+    e = svc.claim_next(DAY, "anna", NOW, "prevention")
+    svc.record(e.id, "anna", "no_answer", NOW)
+    # the next day the plain patient books a check-up: that reason no longer holds
+    with sessions() as s, s.begin():
+        from db.models import Doctor
+
+        d = s.query(Doctor).first()
+        plain = s.get(__import__("db.models", fromlist=["Patient"]).Patient, clinic["plain"])
+        f.appointment(s, plain, d, f.dt(2026, 12, 10))
+    nxt = DAY + timedelta(days=1)
+    added = svc.build(nxt, NOW + timedelta(days=1))
+    assert "prevention" not in added  # nothing new: the open entries moved
+    moved = {x.patient_id: x for x in svc.entries(nxt, "prevention")}
+    assert clinic["plain"] not in moved
+    assert {pid: x.id for pid, x in moved.items()} == {pid: i for pid, i in first.items() if pid != clinic["plain"]}
+    assert moved[e.patient_id].attempts == 1  # history kept
+    old = {x.patient_id: x.status for x in svc.entries(DAY, "prevention")}
+    assert old == {clinic["plain"]: "lapsed"}
+    assert [l.lapsed for l in svc.lists(DAY) if l.name == "prevention"] == [1]

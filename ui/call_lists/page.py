@@ -158,7 +158,8 @@ class CallListPage(QWidget):
     def _status_title(self, e) -> str:
         if e.status == "claimed":
             return self.tr("taken by %1").replace("%1", e.claimed_by)
-        return {"open": self.tr("open"), "done": self.tr("done"), "exhausted": self.tr("attempts used up")}.get(
+        return {"open": self.tr("open"), "done": self.tr("done"), "exhausted": self.tr("attempts used up"),
+                "lapsed": self.tr("no longer due")}.get(
             e.status, e.status)
 
     # --- actions ------------------------------------------------------------------------
