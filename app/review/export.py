@@ -22,7 +22,7 @@ from app.review.common import NotFound, call_checked
 from app.review.library import RecordingAccess
 from app.review.segments import ADMINISTRATOR, NoTranscripts, Segment, TranscriptSource
 from app.review.trackers import stem, words
-from db.models.core import Call, Patient, User
+from db.models.core import Patient, User
 from db.models.recording import Recording
 from db.models.review import CallScore, CallTag, ReviewComment, ReviewTag
 from db.session import write_session
