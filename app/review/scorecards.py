@@ -126,6 +126,8 @@ class ScorecardService:
 
     def save_scorecard(self, principal: Principal, name: str, items: Sequence[ItemDef]) -> int:
         principal.require(Action.EDIT_TAXONOMY)
+        if not name.strip():
+            raise ScoreError("a scorecard needs a name")
         if not items:
             raise ScoreError("a scorecard needs at least one checkpoint")
         for it in items:

@@ -525,115 +525,245 @@
 <context>
     <name>ReviewAdminPage</name>
     <message>
-        <location filename="../../ui/review/admin.py" line="40" />
+        <location filename="../../ui/review/admin.py" line="42" />
         <source>Tag</source>
         <translation>Тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="40" />
+        <location filename="../../ui/review/admin.py" line="42" />
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="40" />
+        <location filename="../../ui/review/admin.py" line="42" />
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="45" />
+        <location filename="../../ui/review/admin.py" line="47" />
         <source>New tag, e.g. “offered a staged plan”</source>
         <translation>Новый тег, например «предложил(а) лечение по этапам»</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="47" />
+        <location filename="../../ui/review/admin.py" line="49" />
         <source>no key</source>
         <translation>без клавиши</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="51" />
-        <location filename="../../ui/review/admin.py" line="102" />
+        <location filename="../../ui/review/admin.py" line="53" />
+        <location filename="../../ui/review/admin.py" line="170" />
         <source>good</source>
         <translation>хороший</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="51" />
-        <location filename="../../ui/review/admin.py" line="102" />
+        <location filename="../../ui/review/admin.py" line="53" />
+        <location filename="../../ui/review/admin.py" line="170" />
         <source>neutral</source>
         <translation>нейтральный</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="51" />
-        <location filename="../../ui/review/admin.py" line="102" />
+        <location filename="../../ui/review/admin.py" line="53" />
+        <location filename="../../ui/review/admin.py" line="170" />
         <source>bad</source>
         <translation>плохой</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="54" />
+        <location filename="../../ui/review/admin.py" line="56" />
         <source>Add tag</source>
         <translation>Добавить тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="55" />
+        <location filename="../../ui/review/admin.py" line="57" />
         <source>Tags</source>
         <translation>Теги</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="68" />
+        <location filename="../../ui/review/admin.py" line="69" />
+        <source>Scorecard name</source>
+        <translation>Название анкеты</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="71" />
+        <source>Checkpoint</source>
+        <translation>Пункт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="71" />
+        <source>Weight</source>
+        <translation>Вес</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="71" />
+        <source>Max points</source>
+        <translation>Макс. баллов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="72" />
+        <source>Instant fail</source>
+        <translation>Сразу провал</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="76" />
+        <source>Add checkpoint</source>
+        <translation>Добавить пункт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="77" />
+        <source>Save scorecard</source>
+        <translation>Сохранить анкету</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="78" />
+        <source>New scorecard</source>
+        <translation>Новая анкета оценки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="93" />
         <source> days</source>
         <translation> дн.</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="69" />
+        <location filename="../../ui/review/admin.py" line="94" />
         <source>Save period</source>
         <translation>Сохранить срок</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="70" />
+        <location filename="../../ui/review/admin.py" line="95" />
         <source>Delete older recordings now</source>
         <translation>Удалить старые записи сейчас</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="72" />
+        <location filename="../../ui/review/admin.py" line="97" />
         <source>Keep recordings for</source>
         <translation>Хранить записи</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="78" />
+        <location filename="../../ui/review/admin.py" line="103" />
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="78" />
+        <location filename="../../ui/review/admin.py" line="103" />
         <source>Who</source>
         <translation>Кто</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="78" />
+        <location filename="../../ui/review/admin.py" line="103" />
         <source>Action</source>
         <translation>Действие</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="79" />
+        <location filename="../../ui/review/admin.py" line="104" />
         <source>Object</source>
         <translation>Объект</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="79" />
+        <location filename="../../ui/review/admin.py" line="104" />
         <source>Details</source>
         <translation>Подробности</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="83" />
+        <location filename="../../ui/review/admin.py" line="108" />
         <source>Audit log</source>
         <translation>Журнал действий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="142" />
+        <location filename="../../ui/review/admin.py" line="113" />
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="113" />
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="113" />
+        <source>Role</source>
+        <translation>Роль</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="114" />
+        <source>Active</source>
+        <translation>Активен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="120" />
+        <source>login</source>
+        <translation>логин</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="122" />
+        <source>full name</source>
+        <translation>полное имя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="128" />
+        <source>password (8+ characters)</source>
+        <translation>пароль (от 8 символов)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="129" />
+        <source>Add user</source>
+        <translation>Добавить пользователя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="130" />
+        <source>Set role of selected</source>
+        <translation>Сменить роль выбранному</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="131" />
+        <source>Set password of selected</source>
+        <translation>Задать пароль выбранному</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="132" />
+        <source>Disable / enable selected</source>
+        <translation>Отключить / включить выбранного</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="133" />
+        <source>Users</source>
+        <translation>Пользователи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="182" />
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="182" />
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="229" />
+        <source>Scorecard saved</source>
+        <translation>Анкета сохранена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="252" />
+        <source>User %1 added</source>
+        <translation>Пользователь %1 добавлен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="267" />
+        <source>Password set for %1</source>
+        <translation>Пароль для %1 задан</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="274" />
+        <source>You cannot disable yourself</source>
+        <translation>Нельзя отключить самого себя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="300" />
         <source>Recordings are kept for %1 days</source>
         <translation>Записи хранятся %1 дн.</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="149" />
+        <location filename="../../ui/review/admin.py" line="307" />
         <source>Deleted %1 recording(s)</source>
         <translation>Удалено записей: %1</translation>
     </message>
@@ -641,37 +771,37 @@
 <context>
     <name>ReviewHub</name>
     <message>
-        <location filename="../../ui/review/hub.py" line="110" />
+        <location filename="../../ui/review/hub.py" line="111" />
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="111" />
+        <location filename="../../ui/review/hub.py" line="112" />
         <source>Sign out</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="118" />
+        <location filename="../../ui/review/hub.py" line="119" />
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="121" />
+        <location filename="../../ui/review/hub.py" line="122" />
         <source>Case review</source>
         <translation>Разбор кейсов</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="124" />
+        <location filename="../../ui/review/hub.py" line="125" />
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="129" />
+        <location filename="../../ui/review/hub.py" line="134" />
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="151" />
+        <location filename="../../ui/review/hub.py" line="156" />
         <source>Review</source>
         <translation>Контроль звонков</translation>
     </message>
@@ -843,37 +973,37 @@
 <context>
     <name>SignInForm</name>
     <message>
-        <location filename="../../ui/review/hub.py" line="39" />
+        <location filename="../../ui/review/hub.py" line="40" />
         <source>Sign in</source>
         <translation>Войти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="42" />
+        <location filename="../../ui/review/hub.py" line="43" />
         <source>Login</source>
         <translation>Логин</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="43" />
+        <location filename="../../ui/review/hub.py" line="44" />
         <source>Password</source>
         <translation>Пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="46" />
+        <location filename="../../ui/review/hub.py" line="47" />
         <source>&lt;h2&gt;Call review&lt;/h2&gt;&lt;p&gt;Sign in to listen to, tag and score calls.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Контроль звонков&lt;/h2&gt;&lt;p&gt;Войдите, чтобы слушать, размечать и оценивать звонки.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="74" />
+        <location filename="../../ui/review/hub.py" line="75" />
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="76" />
+        <location filename="../../ui/review/hub.py" line="77" />
         <source>This account is disabled; ask the clinic manager</source>
         <translation>Учётная запись отключена; обратитесь к управляющему клиникой</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="78" />
+        <location filename="../../ui/review/hub.py" line="79" />
         <source>Too many wrong passwords: the account is locked for a while</source>
         <translation>Слишком много неверных паролей: вход временно заблокирован</translation>
     </message>

@@ -6,7 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -62,6 +64,29 @@ class ReviewAdminPage(QWidget):
         tg.setVisible(principal.can(Action.EDIT_TAXONOMY))
         lay.addWidget(tg, 1)
 
+        # a new scorecard
+        self.card_name = QLineEdit()
+        self.card_name.setPlaceholderText(self.tr("Scorecard name"))
+        self.card_items = QTableWidget(0, 4)
+        self.card_items.setHorizontalHeaderLabels([self.tr("Checkpoint"), self.tr("Weight"), self.tr("Max points"),
+                                                   self.tr("Instant fail")])
+        self.card_items.verticalHeader().setVisible(False)
+        self.card_items.horizontalHeader().setStretchLastSection(False)
+        self.card_items.setColumnWidth(0, 420)
+        self.add_item_btn = QPushButton(self.tr("Add checkpoint"))
+        self.save_card_btn = QPushButton(self.tr("Save scorecard"))
+        cg = QGroupBox(self.tr("New scorecard"))
+        cl = QVBoxLayout(cg)
+        cl.addWidget(self.card_name)
+        cl.addWidget(self.card_items)
+        crow = QHBoxLayout()
+        crow.addWidget(self.add_item_btn)
+        crow.addStretch(1)
+        crow.addWidget(self.save_card_btn)
+        cl.addLayout(crow)
+        cg.setVisible(principal.can(Action.EDIT_TAXONOMY))
+        lay.addWidget(cg, 1)
+
         # retention + audit (manager)
         self.retention_days = QSpinBox()
         self.retention_days.setRange(1, 365 * 25)
@@ -83,6 +108,47 @@ class ReviewAdminPage(QWidget):
         ag = QGroupBox(self.tr("Audit log"))
         al = QVBoxLayout(ag)
         al.addWidget(self.audit_table)
+        # users (manager)
+        self.user_table = QTableWidget(0, 4)
+        self.user_table.setHorizontalHeaderLabels([self.tr("Login"), self.tr("Name"), self.tr("Role"),
+                                                   self.tr("Active")])
+        self.user_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.user_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.user_table.verticalHeader().setVisible(False)
+        self.user_table.horizontalHeader().setStretchLastSection(True)
+        self.u_login = QLineEdit()
+        self.u_login.setPlaceholderText(self.tr("login"))
+        self.u_name = QLineEdit()
+        self.u_name.setPlaceholderText(self.tr("full name"))
+        self.u_role = QComboBox()
+        for r in ("administrator", "supervisor", "trainer", "manager"):
+            self.u_role.addItem(labels.role(r), r)
+        self.u_password = QLineEdit()
+        self.u_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.u_password.setPlaceholderText(self.tr("password (8+ characters)"))
+        self.add_user_btn = QPushButton(self.tr("Add user"))
+        self.set_role_btn = QPushButton(self.tr("Set role of selected"))
+        self.reset_pw_btn = QPushButton(self.tr("Set password of selected"))
+        self.toggle_user_btn = QPushButton(self.tr("Disable / enable selected"))
+        ug = QGroupBox(self.tr("Users"))
+        ul = QVBoxLayout(ug)
+        ul.addWidget(self.user_table)
+        urow = QHBoxLayout()
+        for w in (self.u_login, self.u_name, self.u_role, self.u_password, self.add_user_btn):
+            urow.addWidget(w)
+        ul.addLayout(urow)
+        urow2 = QHBoxLayout()
+        for w in (self.set_role_btn, self.reset_pw_btn, self.toggle_user_btn):
+            urow2.addWidget(w)
+        urow2.addStretch(1)
+        ul.addLayout(urow2)
+        ug.setVisible(principal.can(Action.MANAGE_USERS))
+        lay.addWidget(ug, 1)
+        self.add_user_btn.clicked.connect(self.add_user)
+        self.set_role_btn.clicked.connect(self._on_set_role)
+        self.reset_pw_btn.clicked.connect(self._on_reset_password)
+        self.toggle_user_btn.clicked.connect(self._on_toggle_user)
+
         manager = principal.can(Action.RETENTION)
         rg.setVisible(manager)
         ag.setVisible(principal.can(Action.VIEW_AUDIT))
@@ -90,6 +156,8 @@ class ReviewAdminPage(QWidget):
         lay.addWidget(ag, 2)
         lay.addWidget(self.status)
 
+        self.add_item_btn.clicked.connect(lambda: self.add_checkpoint())
+        self.save_card_btn.clicked.connect(self.save_scorecard)
         self.add_tag_btn.clicked.connect(self.add_tag)
         self.new_tag.returnPressed.connect(self.add_tag)
         self.apply_retention_btn.clicked.connect(self.save_retention)
@@ -106,6 +174,13 @@ class ReviewAdminPage(QWidget):
         if self.principal.can(Action.RETENTION):
             self.retention_days.setValue(self._retention().period_days() if self.rs.recordings is not None
                                          else self.rs.retention_days)
+        if self.principal.can(Action.MANAGE_USERS):
+            self.users = self.rs.users.list(self.principal)
+            self.user_table.setRowCount(len(self.users))
+            for i, u in enumerate(self.users):
+                for j, v in enumerate((u.login, u.full_name, labels.role(u.role),
+                                       self.tr("yes") if u.active else self.tr("no"))):
+                    self.user_table.setItem(i, j, QTableWidgetItem(v))
         if self.principal.can(Action.VIEW_AUDIT):
             rows = self.rs.audit.entries(self.principal, limit=300)
             self.audit_table.setRowCount(len(rows))
@@ -116,6 +191,89 @@ class ReviewAdminPage(QWidget):
                     it = QTableWidgetItem(v)
                     it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
                     self.audit_table.setItem(i, j, it)
+
+    def add_checkpoint(self, text: str = "", weight: float = 1.0, max_points: int = 1,
+                       instant_fail: bool = False) -> int:
+        r = self.card_items.rowCount()
+        self.card_items.insertRow(r)
+        self.card_items.setItem(r, 0, QTableWidgetItem(text))
+        w = QDoubleSpinBox()
+        w.setRange(0, 100)
+        w.setValue(weight)
+        m = QSpinBox()
+        m.setRange(1, 100)
+        m.setValue(max_points)
+        f = QCheckBox()
+        f.setChecked(instant_fail)
+        self.card_items.setCellWidget(r, 1, w)
+        self.card_items.setCellWidget(r, 2, m)
+        self.card_items.setCellWidget(r, 3, f)
+        return r
+
+    def save_scorecard(self) -> int | None:
+        from app.review.scorecards import ItemDef
+
+        items = []
+        for r in range(self.card_items.rowCount()):
+            it = self.card_items.item(r, 0)
+            text = it.text().strip() if it else ""
+            if not text:
+                continue
+            items.append(ItemDef(text, self.card_items.cellWidget(r, 1).value(),
+                                 self.card_items.cellWidget(r, 2).value(), self.card_items.cellWidget(r, 3).isChecked()))
+        try:
+            cid = self.rs.scorecards.save_scorecard(self.principal, self.card_name.text().strip(), items)
+        except Exception as e:  # noqa: BLE001
+            self.status.setText(str(e))
+            return None
+        self.status.setText(self.tr("Scorecard saved"))
+        self.card_name.clear()
+        self.card_items.setRowCount(0)
+        self.changed.emit()
+        return cid
+
+    def _user_action(self, fn) -> bool:
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - refusals and bad input are shown
+            self.status.setText(str(e))
+            return False
+        self.refresh()
+        return True
+
+    def _selected_login(self) -> str | None:
+        r = self.user_table.currentRow()
+        return self.users[r].login if 0 <= r < len(getattr(self, "users", [])) else None
+
+    def add_user(self) -> bool:
+        ok = self._user_action(lambda: self.rs.users.add(self.principal, self.u_login.text(), self.u_name.text(),
+                                                         self.u_role.currentData(), self.u_password.text()))
+        if ok:
+            self.status.setText(self.tr("User %1 added").replace("%1", self.u_login.text().strip()))
+            for w in (self.u_login, self.u_name, self.u_password):
+                w.clear()
+        return ok
+
+    def _on_set_role(self) -> None:
+        login = self._selected_login()
+        if login:
+            self._user_action(lambda: self.rs.users.set_role(self.principal, login, self.u_role.currentData()))
+
+    def _on_reset_password(self) -> None:
+        login = self._selected_login()
+        if login:
+            if self._user_action(lambda: self.rs.users.set_password(self.principal, login, self.u_password.text())):
+                self.u_password.clear()
+                self.status.setText(self.tr("Password set for %1").replace("%1", login))
+
+    def _on_toggle_user(self) -> None:
+        r = self.user_table.currentRow()
+        if 0 <= r < len(getattr(self, "users", [])):
+            u = self.users[r]
+            if u.login == self.principal.login:
+                self.status.setText(self.tr("You cannot disable yourself"))
+                return
+            self._user_action(lambda: self.rs.users.set_active(self.principal, u.login, not u.active))
 
     def _retention(self):
         from app.review.retention import RetentionService

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -126,7 +127,11 @@ class ReviewHub(QStackedWidget):
             from ui.review.admin import ReviewAdminPage
 
             self.admin = ReviewAdminPage(self.rs, principal, self.runner)
-            self.tabs.addTab(self.admin, self.tr("Settings"))
+            self.admin.setMinimumHeight(1100)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(self.admin)
+            self.tabs.addTab(scroll, self.tr("Settings"))
         lay.addWidget(self.tabs, 1)
         self.addWidget(host)
         self.setCurrentWidget(host)

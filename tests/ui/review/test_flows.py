@@ -222,6 +222,14 @@ def test_settings_tab_tags_retention_and_audit(qtbot, env):
     qtbot.mouseClick(adm.add_tag_btn, Qt.MouseButton.LeftButton)
     assert adm.tag_table.rowCount() == 13
     assert any(t.name == "offered a staged plan" and t.hotkey == "7" and t.polarity == 1 for t in rs.tags.taxonomy())
+    adm.card_name.setText("Короткая анкета")
+    adm.add_checkpoint("Поздоровался", 1, 1)
+    adm.add_checkpoint("Назвал цену", 2, 2)
+    adm.add_checkpoint("Нагрубил", 1, 1, instant_fail=True)
+    cid = adm.save_scorecard()
+    card = rs.scorecards.scorecard(cid)
+    assert [(i.text, i.weight, i.max_points, i.instant_fail) for i in card.items] == [
+        ("Поздоровался", 1.0, 1, False), ("Назвал цену", 2.0, 2, False), ("Нагрубил", 1.0, 1, True)]
     hub.sign_out()
     hub.open_for(p["mgr"])
     adm = hub.admin
@@ -231,5 +239,14 @@ def test_settings_tab_tags_retention_and_audit(qtbot, env):
     assert rs.retention.period_days() == 30
     actions = [adm.audit_table.item(i, 2).text() for i in range(adm.audit_table.rowCount())]
     assert actions[0] == AuditAction.RETENTION_CHANGE and adm.audit_table.item(0, 1).text() == "mgr"
+    adm.u_login.setText("nina")
+    adm.u_name.setText("Нина Новикова")
+    adm.u_role.setCurrentIndex(adm.u_role.findData("administrator"))
+    adm.u_password.setText("short")
+    assert not adm.add_user()
+    assert "at least 8" in adm.status.text()
+    adm.u_password.setText("nina-password")
+    assert adm.add_user()
+    assert rs.auth.sign_in("nina", "nina-password").role == "administrator"
     qtbot.mouseClick(adm.run_retention_btn, Qt.MouseButton.LeftButton)
     assert adm.status.text() == "Deleted 0 recording(s)"  # both recordings are a few hours old
