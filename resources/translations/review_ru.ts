@@ -512,12 +512,12 @@
         <translation>по</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="125" />
+        <location filename="../../ui/review/reports.py" line="126" />
         <source>Saved %1</source>
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="129" />
+        <location filename="../../ui/review/reports.py" line="130" />
         <source>Export CSV</source>
         <translation>Выгрузить CSV</translation>
     </message>
@@ -872,6 +872,51 @@
         <location filename="../../ui/review/labels.py" line="42" />
         <source>incoming call</source>
         <translation>входящий звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="74" />
+        <source>signed in</source>
+        <translation>вход</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="75" />
+        <source>sign-in refused</source>
+        <translation>отказ во входе</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="76" />
+        <source>played a recording</source>
+        <translation>прослушивание записи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="77" />
+        <source>exported</source>
+        <translation>выгрузка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="78" />
+        <source>deleted a recording</source>
+        <translation>удаление записи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="79" />
+        <source>changed a score</source>
+        <translation>изменение оценки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="80" />
+        <source>changed retention</source>
+        <translation>изменение срока хранения</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="81" />
+        <source>changed tags</source>
+        <translation>изменение тегов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="82" />
+        <source>changed a user</source>
+        <translation>изменение пользователя</translation>
     </message>
 </context>
 <context>

@@ -185,7 +185,7 @@ class ReviewAdminPage(QWidget):
             rows = self.rs.audit.entries(self.principal, limit=300)
             self.audit_table.setRowCount(len(rows))
             for i, r in enumerate(rows):
-                vals = (r.at.astimezone().strftime("%d.%m.%Y %H:%M:%S"), r.login, r.action,
+                vals = (r.at.astimezone().strftime("%d.%m.%Y %H:%M:%S"), r.login, labels.audit_action(r.action),
                         f"{r.object_type} {r.object_id}".strip(), r.details)
                 for j, v in enumerate(vals):
                     it = QTableWidgetItem(v)

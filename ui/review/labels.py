@@ -67,3 +67,17 @@ def tag(name: str) -> str:
 
 def tags(names) -> str:
     return ", ".join(tag(n) for n in names)
+
+
+def audit_action(code: str) -> str:
+    return {
+        "sign_in": QCoreApplication.translate("ReviewLabels", "signed in"),
+        "sign_in_refused": QCoreApplication.translate("ReviewLabels", "sign-in refused"),
+        "playback": QCoreApplication.translate("ReviewLabels", "played a recording"),
+        "export": QCoreApplication.translate("ReviewLabels", "exported"),
+        "delete": QCoreApplication.translate("ReviewLabels", "deleted a recording"),
+        "score_change": QCoreApplication.translate("ReviewLabels", "changed a score"),
+        "retention_change": QCoreApplication.translate("ReviewLabels", "changed retention"),
+        "tag_change": QCoreApplication.translate("ReviewLabels", "changed tags"),
+        "user_change": QCoreApplication.translate("ReviewLabels", "changed a user"),
+    }.get(code, code)
