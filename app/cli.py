@@ -59,4 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m app.cli`: delegate to the imported module, so commands and this entry
+    # share one CliError class (this file would otherwise be loaded twice).
+    from app.cli import main as _main
+
+    sys.exit(_main())

@@ -93,6 +93,13 @@ def format_text(out: dict) -> str:
             lines.append(f"  {v['starts_at'][:10]} {v['doctor']}: {', '.join(v['services'])} {v['amount']} RUB ({v['status']})")
         if c["comments"]:
             lines.append(f"  Comments: {c['comments']}")
+        for i, sit in enumerate(c.get("situations") or []):
+            reason = sit.get("reason_ru") if (c.get("script") or {}).get("language") == "ru" else sit.get("reason")
+            lines.append(f"  {'Why we call' if i == 0 else '  also'}: {sit['code']}: {reason or sit.get('reason', '')}")
+        script = c.get("script")
+        if script:
+            lines.append(f"  Script: {script['title']} (version {script.get('version')})")
+            lines.extend("    " + ln for ln in script["text"].splitlines() if ln.strip())
         for f in c["family"]:
             lines.append(f"  Family: {f['full_name']} ({f['role']})")
     return "\n".join(lines) + "\n"

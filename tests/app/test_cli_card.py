@@ -81,3 +81,10 @@ def test_bad_config_file_is_a_message(tmp_path):
     r = carecall("card", "--phone", "+79161234567", "--config", str(cfg))
     assert r.returncode == 2
     assert "bonus.redemption_cap_percent" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_python_m_app_cli_reports_errors_without_traceback(filled):
+    r = subprocess.run([sys.executable, "-m", "app.cli", "card", "--phone", "garbage", "--database", filled],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 2
+    assert "contains no digits" in r.stderr and "Traceback" not in r.stderr
