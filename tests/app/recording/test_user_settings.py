@@ -10,13 +10,13 @@ from app.settings import SettingsError, load_settings, save_user_choice, user_se
 def test_device_choice_is_remembered_and_overrides_the_clinic_config(tmp_path):
     user = tmp_path / "user.toml"
     clinic = tmp_path / "clinic.toml"
-    clinic.write_text('[audio]\nadmin_device = "clinic default"\nbitrate_kbps = 24\n', encoding="utf-8")
+    clinic.write_text('[audio]\nadmin_device = "clinic default"\nbitrate_kbps = 40\n', encoding="utf-8")
     save_user_choice("audio", "admin_device", "Jabra Evolve 20 (hw:1,0)", path=user)
     save_user_choice("audio", "caller_device", "Loopback", path=user)
     s = load_settings(clinic, user_overlay=user)
     assert s.audio.admin_device == "Jabra Evolve 20 (hw:1,0)"
     assert s.audio.caller_device == "Loopback"
-    assert s.audio.bitrate_kbps == 24  # untouched clinic setting
+    assert s.audio.bitrate_kbps == 40  # untouched clinic setting
     assert load_settings(None, user_overlay=user).audio.caller_device == "Loopback"
     assert load_settings(clinic, user_overlay=False).audio.admin_device == "clinic default"
 
