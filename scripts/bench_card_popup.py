@@ -53,7 +53,6 @@ def main() -> int:
 
     from app.card import CardService, name_key
     from app.telephony.baresip import CtrlClient, Softphone, SoftphoneConfig, free_port
-    from app.telephony.calls import CallTracker
     from db.models import Call, Patient, PatientPhone
     from db.session import make_engine, session_factory, upgrade
     from ui.main_window import MainWindow
@@ -88,7 +87,11 @@ def main() -> int:
     w = MainWindow(cards, runner)
     w.show()
     bridge = TelephonyBridge(w)
-    tracker = CallTracker(sessions, cards)
+    from app.settings import Settings
+    from app.telephony.service import TelephonyService
+
+    service = TelephonyService(Settings(), sessions, cards, secret=lambda name: None)  # the product's path
+    service.events.add(bridge.post_event)
     t0: dict[str, float] = {}
     closed: set[str] = set()
     samples: list[float] = []
@@ -102,9 +105,10 @@ def main() -> int:
                 current["id"] = msg["id"]
 
     def on_event(ev):
-        bridge.post_event(ev)
-        if not os.environ.get("BENCH_NO_TRACKER"):
-            tracker.handle(ev)
+        if os.environ.get("BENCH_NO_TRACKER"):
+            bridge.post_event(ev)
+        else:
+            service._on_event(ev)  # listeners (the bridge) first, then the row on the writer thread
         if ev.kind == "hungup":
             with lock:
                 closed.add(ev.call_id)
@@ -200,8 +204,7 @@ def main() -> int:
                 patient.kill()
                 patient.wait(5)
         phone.stop()
-        tracker.drain(30)
-        tracker.close()
+        service.stop()
     with sessions() as s:
         rows = len(s.scalars(select(Call.id)).all())
     engine.dispose()

@@ -25,22 +25,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import phones
-from app.card import CardService, Lookup
+from app.card import CardService
 from app.domain import CallDirection, Disposition
 from app.telephony.events import CallEvent, EventKind
 from app.telephony.missed import close_for_number, record_missed
-from db.models import Call, Patient
+from db.models import Call, Patient, PatientPhone
 
 log = logging.getLogger("carecall.telephony.calls")
 
 
 @dataclass
 class CallUpdate:
-    """What the UI needs after an event: the row id, the event, the lookup on ringing."""
+    """What the UI needs after an event: the row id, the event, and on a new row the patients
+    whose phone is the number (the card itself is looked up by the UI, in parallel)."""
 
     call_db_id: int
     event: CallEvent
-    lookup: Lookup | None = None
+    patient_ids: list[int] | None = None
     missed: bool = False
     duplicate: bool = False
 
@@ -102,23 +103,26 @@ class CallTracker:
             .order_by(Call.id.desc()).limit(1)
         ).first()
 
-    def _lookup(self, number: str) -> tuple[str | None, int | None, Lookup | None]:
+    def _lookup(self, s: Session, number: str) -> tuple[str | None, list[int]]:
+        """One indexed query: the card's full lookup runs in the UI at the same time, and this
+        write must not compete with it for the CPU more than needed."""
         try:
-            lk = self.cards.lookup_phone(number)
+            e164 = phones.normalize(number, self.cards.region)
         except phones.PhoneError as e:
-            log.info("caller number %r is not a phone number (%s); no card lookup", number[:60], e)
-            return None, None, None
-        pid = lk.matches[0].id if len(lk.matches) == 1 else None
-        return lk.e164, pid, lk
+            log.info("caller number %r is not a phone number (%s); no patient", number[:60], e)
+            return None, []
+        ids = s.scalars(select(PatientPhone.patient_id).where(PatientPhone.e164 == e164).distinct()).all()
+        return e164, sorted(ids)
 
-    def _new_row(self, s: Session, ev: CallEvent, at: datetime) -> tuple[Call, Lookup | None]:
-        e164, pid, lk = self._lookup(ev.number) if ev.number else (None, None, None)
+    def _new_row(self, s: Session, ev: CallEvent, at: datetime) -> tuple[Call, list[int]]:
+        e164, ids = self._lookup(s, ev.number) if ev.number else (None, [])
+        pid = ids[0] if len(ids) == 1 else None  # several (a family phone): the administrator picks
         direction = CallDirection.OUTBOUND if ev.direction == "outbound" else CallDirection.INBOUND
         row = Call(direction=str(direction), number_raw=ev.number[:200], number_e164=e164, patient_id=pid,
                    user_id=self.user_id, source=str(ev.source)[:16], external_id=ev.call_id[:100], ring_at=at)
         s.add(row)
         s.flush()
-        return row, lk
+        return row, ids
 
     def _apply(self, ev: CallEvent) -> CallUpdate | None:
         with self._sessions() as s, s.begin():
@@ -130,7 +134,7 @@ class CallTracker:
                 if row is not None and row.end_at is not None and (ev.at - row.end_at).total_seconds() < 5:
                     return CallUpdate(row.id, ev, duplicate=True)  # a late duplicate after hang-up
                 row, lk = self._new_row(s, ev, ev.at)
-                return CallUpdate(row.id, ev, lookup=lk)
+                return CallUpdate(row.id, ev, patient_ids=lk)
             if row is None:
                 if ev.kind in (EventKind.HOLD, EventKind.RESUME):
                     return None
@@ -141,7 +145,7 @@ class CallTracker:
                     return CallUpdate(row.id, ev, duplicate=True)
                 row.answer_at = max(ev.at, row.ring_at)
                 close_for_number(s, row.number_e164, row.answer_at, row.id)
-                return CallUpdate(row.id, ev, lookup=lk)
+                return CallUpdate(row.id, ev, patient_ids=lk)
             if ev.kind == EventKind.HUNGUP:
                 if row.end_at is not None:
                     return CallUpdate(row.id, ev, duplicate=True)
@@ -157,7 +161,7 @@ class CallTracker:
                     patient = s.get(Patient, row.patient_id) if row.patient_id else None
                     allowed = self.should_record(patient)
                     self._pending.append(self._audio.submit(self._hand_over, row.id, ev.audio, allowed))
-                return CallUpdate(row.id, ev, lookup=lk, missed=missed)
+                return CallUpdate(row.id, ev, patient_ids=lk, missed=missed)
             return CallUpdate(row.id, ev)
 
     # audio ---------------------------------------------------------------------------------------

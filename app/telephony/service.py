@@ -15,6 +15,7 @@ source's thread: a UI must hop to its own thread (``ui.telephony.bridge`` does).
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 from app.telephony.calls import CallTracker, CallUpdate
@@ -57,6 +58,8 @@ class TelephonyService:
         if user_id is None:
             user_id = administrator_id(sessions)
         self.tracker = CallTracker(sessions, cards, user_id, recordings, jobs, on_update=self.updates)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="call-rows")
+        self._pending: list = []
         self.missed = MissedCalls(sessions, settings.phone.default_region)
         self._secret = secret
         self.source = None
@@ -76,8 +79,18 @@ class TelephonyService:
         return get_secret(name)
 
     def _on_event(self, ev: CallEvent) -> None:
+        """On the source's thread: listeners first (the card pops), then the row is written on
+        the single database-writer thread, so a slow database never holds up the source."""
         self.events(ev)
-        self.tracker.handle(ev)
+        self._pending.append(self._writer.submit(self.tracker.handle, ev))
+        if len(self._pending) > 64:
+            self._pending = [f for f in self._pending if not f.done()]
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until every event so far is in the database (tests, shutdown)."""
+        pending, self._pending = self._pending, []
+        for f in pending:
+            f.result(timeout)
 
     # lifecycle -----------------------------------------------------------------------------------
     def start(self, wait: float = 0.0) -> None:
@@ -116,6 +129,8 @@ class TelephonyService:
         if self.source is not None:
             self.source.stop()
             self.source = None
+        self.flush(30)
+        self._writer.shutdown(wait=True)
         self.tracker.drain(30)
         self.tracker.close()
 

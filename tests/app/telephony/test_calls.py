@@ -43,7 +43,7 @@ def rows(sessions):
 
 def test_answered_call_with_duplicates(tracker, sessions, patient_id):
     u = tracker.handle(ev("ringing", number="sip:+79161234567@10.0.0.5"))
-    assert [m.id for m in u.lookup.matches] == [patient_id]
+    assert u.patient_ids == [patient_id]
     assert tracker.handle(ev("ringing", at=1)).duplicate
     tracker.handle(ev("answered", at=5))
     assert tracker.handle(ev("answered", at=6)).duplicate

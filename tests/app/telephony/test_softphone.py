@@ -117,7 +117,10 @@ def test_patient_calls_card_answer_record_hangup_transcript(real_keyring, db, tm
             ring = clinic.next_event(EventKind.RINGING)
             assert ring.direction == "inbound" and PATIENT_NUMBER in ring.number
             upd = wait_for(lambda: [u for u in clinic.updates if u.event.kind == EventKind.RINGING], 5)[0]
-            assert [m.full_name for m in upd.lookup.matches] == ["Иванова Ольга Петровна"]
+            assert upd.patient_ids == [pid]
+            # what the window shows for this number (tests/ui/telephony checks the real window)
+            lk = CardService(sessions).lookup_phone(ring.number)
+            assert CardService(sessions).card(lk.matches[0].id).full_name == "Иванова Ольга Петровна"
             clinic.phone.accept()
             clinic.next_event(EventKind.ANSWERED)
             hung = clinic.next_event(EventKind.HUNGUP, timeout=20)  # the patient hangs up after the phrase
