@@ -185,6 +185,17 @@ class RecordingWriter:
                            self._sealed.size, self._hash.hexdigest())
         return self.recording_id
 
+    def discard(self) -> None:
+        """Throw this recording away (file and row); used when an import fails half-way."""
+        if not self.closed:
+            self._sealed.abort()
+            self.closed = True
+        self._sealed.path.unlink(missing_ok=True)
+        with write_session(self.store.sessions) as s:
+            rec = s.get(Recording, self.recording_id)
+            if rec is not None:
+                s.delete(rec)
+
     def abort(self, reason: str) -> None:
         """Stop without the final chunk (e.g. the device vanished); the row says interrupted."""
         if self.closed:
@@ -275,7 +286,9 @@ class RecordingStore:
                 w.write(stereo[i:i + sr])
             rid = w.close()
         except BaseException:
-            w.abort("import failed")
+            # The sources are kept for a retry: drop the half-made recording instead of
+            # leaving an "interrupted" one next to the retried import.
+            w.discard()
             raise
         if delete_sources:
             for p in (admin_wav, caller_wav):

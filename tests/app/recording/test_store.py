@@ -210,3 +210,23 @@ def test_speakers_stay_on_their_own_channel(sessions, keys, tmp_path, kbps, sepa
     leak_db = max(10 * np.log10((audio[1, a] ** 2).mean() / (audio[0, a] ** 2).mean() + 1e-30),
                   10 * np.log10((audio[0, b] ** 2).mean() / (audio[1, b] ** 2).mean() + 1e-30))
     assert (leak_db < -40) == separated, leak_db
+
+
+def test_failed_import_leaves_no_half_recording(store, call_id, tmp_path, sessions, monkeypatch):
+    import app.recording.store as st
+
+    enc, dec = tmp_path / "y-enc.wav", tmp_path / "y-dec.wav"
+    for p in (enc, dec):
+        sf.write(p, tone(500, 1.5), 8000, subtype="PCM_16")
+
+    def disk_full(self, frames):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(st.RecordingWriter, "write", disk_full)  # a full disk cannot be made here
+    with pytest.raises(OSError, match="No space"):
+        store.import_call_audio(call_id, enc, dec)
+    assert enc.exists() and dec.exists()
+    with sessions() as s:
+        assert s.query(Recording).count() == 0
+        assert s.get(Call, call_id).interrupted is False
+    assert [p for p in store.storage_dir.rglob("*") if p.is_file()] == []
