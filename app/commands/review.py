@@ -176,31 +176,21 @@ def _recording_store(ctx):
 def _analyse(args) -> int:
     ctx = _context(args)
     try:
-        from sqlalchemy import select
-
-        from app.review.adapters import analyse_call, transcript_source
+        from app.review.adapters import transcript_source
         from app.review.services import ReviewServices
-        from db.models.recording import Recording
-        from db.models.review import CallAnalysis
 
         src = transcript_source(ctx)
         if src is None:
             raise CliError("transcripts cannot be read on this workstation (no transcript key in the OS keyring)", 1)
         rs = ReviewServices(ctx.sessions, ctx.settings.review.retention_days, transcripts=src)
         rs.ensure_defaults()
-        ids = list(args.call)
-        if not ids:
-            with ctx.sessions() as s:
-                q = select(Recording.call_id).where(Recording.call_id.is_not(None)).distinct()
-                if not args.again:
-                    q = q.where(Recording.call_id.not_in(select(CallAnalysis.call_id)))
-                ids = sorted(s.scalars(q))
-        done = 0
-        for cid in ids:
-            tags = analyse_call(rs, cid)
+        from app.review.adapters import analyse_pending
+
+        res = analyse_pending(rs, again=args.again, call_ids=args.call)
+        for cid, tags in res.items():
             if tags or args.call:
                 print(f"call {cid}: {', '.join(tags) if tags else 'no automatic tags'}")
-            done += 1
+        done = len(res)
         print(f"analysed {done} call(s)")
     finally:
         ctx.close()

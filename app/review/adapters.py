@@ -119,3 +119,26 @@ def analyse_call(review, call_id: int) -> list[str]:
         dur = s.scalar(select(Recording.duration_s).where(Recording.call_id == call_id)
                        .order_by(Recording.id.desc()))
     return review.tags.analyse_call(call_id, segs, points, dur, vid)
+
+
+def analyse_pending(review, again: bool = False, call_ids: Sequence[int] = ()) -> dict[int, list[str]]:
+    """Analyse calls that have a transcript and no analysis yet (``again``: all calls with a
+    recording; ``call_ids``: just these). Returns {call id: automatic tags}."""
+    from db.models.review import CallAnalysis
+    from db.models.transcription import TranscriptSegment
+
+    ids = list(call_ids)
+    if not ids:
+        with review.sessions() as s:
+            q = (select(Recording.call_id).join(TranscriptSegment, TranscriptSegment.recording_id == Recording.id)
+                 .where(Recording.call_id.is_not(None)).distinct())
+            if not again:
+                q = q.where(Recording.call_id.not_in(select(CallAnalysis.call_id)))
+            ids = sorted(s.scalars(q))
+    out = {}
+    for cid in ids:
+        try:
+            out[cid] = analyse_call(review, cid)
+        except Exception as e:  # noqa: BLE001 - one unreadable transcript must not stop the rest
+            log.error("review: cannot analyse call %s: %s", cid, e)
+    return out

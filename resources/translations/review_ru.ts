@@ -526,6 +526,7 @@
     <name>ReviewAdminPage</name>
     <message>
         <location filename="../../ui/review/admin.py" line="42" />
+        <location filename="../../ui/review/admin.py" line="69" />
         <source>Tag</source>
         <translation>Тег</translation>
     </message>
@@ -551,19 +552,19 @@
     </message>
     <message>
         <location filename="../../ui/review/admin.py" line="53" />
-        <location filename="../../ui/review/admin.py" line="170" />
+        <location filename="../../ui/review/admin.py" line="205" />
         <source>good</source>
         <translation>хороший</translation>
     </message>
     <message>
         <location filename="../../ui/review/admin.py" line="53" />
-        <location filename="../../ui/review/admin.py" line="170" />
+        <location filename="../../ui/review/admin.py" line="205" />
         <source>neutral</source>
         <translation>нейтральный</translation>
     </message>
     <message>
         <location filename="../../ui/review/admin.py" line="53" />
-        <location filename="../../ui/review/admin.py" line="170" />
+        <location filename="../../ui/review/admin.py" line="205" />
         <source>bad</source>
         <translation>плохой</translation>
     </message>
@@ -579,191 +580,259 @@
     </message>
     <message>
         <location filename="../../ui/review/admin.py" line="69" />
+        <source>Tracker</source>
+        <translation>Трекер</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="69" />
+        <source>Who says it</source>
+        <translation>Кто говорит</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="70" />
+        <source>Phrases (any word form)</source>
+        <translation>Фразы (в любой форме)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="76" />
+        <source>Tracker name</source>
+        <translation>Название трекера</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="78" />
+        <location filename="../../ui/review/admin.py" line="214" />
+        <source>anyone</source>
+        <translation>любой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="79" />
+        <location filename="../../ui/review/admin.py" line="214" />
+        <source>administrator</source>
+        <translation>администратор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="80" />
+        <location filename="../../ui/review/admin.py" line="214" />
+        <source>caller</source>
+        <translation>звонящий</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="82" />
+        <source>Tag it applies</source>
+        <translation>Какой тег ставит</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="84" />
+        <source>Phrases separated by ';', e.g. рассрочка; оплата частями; запис*</source>
+        <translation>Фразы через «;», например: рассрочка; оплата частями; запис*</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="85" />
+        <source>Save tracker</source>
+        <translation>Сохранить трекер</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="86" />
+        <source>Keyword and phrase trackers</source>
+        <translation>Трекеры слов и фраз</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="104" />
         <source>Scorecard name</source>
         <translation>Название анкеты</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="71" />
+        <location filename="../../ui/review/admin.py" line="106" />
         <source>Checkpoint</source>
         <translation>Пункт</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="71" />
+        <location filename="../../ui/review/admin.py" line="106" />
         <source>Weight</source>
         <translation>Вес</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="71" />
+        <location filename="../../ui/review/admin.py" line="106" />
         <source>Max points</source>
         <translation>Макс. баллов</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="72" />
+        <location filename="../../ui/review/admin.py" line="107" />
         <source>Instant fail</source>
         <translation>Сразу провал</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="76" />
+        <location filename="../../ui/review/admin.py" line="111" />
         <source>Add checkpoint</source>
         <translation>Добавить пункт</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="77" />
+        <location filename="../../ui/review/admin.py" line="112" />
         <source>Save scorecard</source>
         <translation>Сохранить анкету</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="78" />
+        <location filename="../../ui/review/admin.py" line="113" />
         <source>New scorecard</source>
         <translation>Новая анкета оценки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="93" />
+        <location filename="../../ui/review/admin.py" line="128" />
         <source> days</source>
         <translation> дн.</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="94" />
+        <location filename="../../ui/review/admin.py" line="129" />
         <source>Save period</source>
         <translation>Сохранить срок</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="95" />
+        <location filename="../../ui/review/admin.py" line="130" />
         <source>Delete older recordings now</source>
         <translation>Удалить старые записи сейчас</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="97" />
+        <location filename="../../ui/review/admin.py" line="132" />
         <source>Keep recordings for</source>
         <translation>Хранить записи</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="103" />
+        <location filename="../../ui/review/admin.py" line="138" />
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="103" />
+        <location filename="../../ui/review/admin.py" line="138" />
         <source>Who</source>
         <translation>Кто</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="103" />
+        <location filename="../../ui/review/admin.py" line="138" />
         <source>Action</source>
         <translation>Действие</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="104" />
+        <location filename="../../ui/review/admin.py" line="139" />
         <source>Object</source>
         <translation>Объект</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="104" />
+        <location filename="../../ui/review/admin.py" line="139" />
         <source>Details</source>
         <translation>Подробности</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="108" />
+        <location filename="../../ui/review/admin.py" line="143" />
         <source>Audit log</source>
         <translation>Журнал действий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="113" />
+        <location filename="../../ui/review/admin.py" line="148" />
         <source>Login</source>
         <translation>Логин</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="113" />
+        <location filename="../../ui/review/admin.py" line="148" />
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="113" />
+        <location filename="../../ui/review/admin.py" line="148" />
         <source>Role</source>
         <translation>Роль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="114" />
+        <location filename="../../ui/review/admin.py" line="149" />
         <source>Active</source>
         <translation>Активен</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="120" />
+        <location filename="../../ui/review/admin.py" line="155" />
         <source>login</source>
         <translation>логин</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="122" />
+        <location filename="../../ui/review/admin.py" line="157" />
         <source>full name</source>
         <translation>полное имя</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="128" />
+        <location filename="../../ui/review/admin.py" line="163" />
         <source>password (8+ characters)</source>
         <translation>пароль (от 8 символов)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="129" />
+        <location filename="../../ui/review/admin.py" line="164" />
         <source>Add user</source>
         <translation>Добавить пользователя</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="130" />
+        <location filename="../../ui/review/admin.py" line="165" />
         <source>Set role of selected</source>
         <translation>Сменить роль выбранному</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="131" />
+        <location filename="../../ui/review/admin.py" line="166" />
         <source>Set password of selected</source>
         <translation>Задать пароль выбранному</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="132" />
+        <location filename="../../ui/review/admin.py" line="167" />
         <source>Disable / enable selected</source>
         <translation>Отключить / включить выбранного</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="133" />
+        <location filename="../../ui/review/admin.py" line="168" />
         <source>Users</source>
         <translation>Пользователи</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="182" />
+        <location filename="../../ui/review/admin.py" line="223" />
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="182" />
+        <location filename="../../ui/review/admin.py" line="223" />
         <source>no</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="229" />
+        <location filename="../../ui/review/admin.py" line="249" />
+        <source>A tracker needs a name and at least one phrase</source>
+        <translation>У трекера должны быть название и хотя бы одна фраза</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="257" />
+        <source>Tracker saved; it applies to calls analysed from now on</source>
+        <translation>Трекер сохранён; он применяется к звонкам, проанализированным с этого момента</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/admin.py" line="296" />
         <source>Scorecard saved</source>
         <translation>Анкета сохранена</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="252" />
+        <location filename="../../ui/review/admin.py" line="319" />
         <source>User %1 added</source>
         <translation>Пользователь %1 добавлен</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="267" />
+        <location filename="../../ui/review/admin.py" line="334" />
         <source>Password set for %1</source>
         <translation>Пароль для %1 задан</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="274" />
+        <location filename="../../ui/review/admin.py" line="341" />
         <source>You cannot disable yourself</source>
         <translation>Нельзя отключить самого себя</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="300" />
+        <location filename="../../ui/review/admin.py" line="367" />
         <source>Recordings are kept for %1 days</source>
         <translation>Записи хранятся %1 дн.</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="307" />
+        <location filename="../../ui/review/admin.py" line="374" />
         <source>Deleted %1 recording(s)</source>
         <translation>Удалено записей: %1</translation>
     </message>

@@ -64,6 +64,41 @@ class ReviewAdminPage(QWidget):
         tg.setVisible(principal.can(Action.EDIT_TAXONOMY))
         lay.addWidget(tg, 1)
 
+        # trackers
+        self.tracker_table = QTableWidget(0, 4)
+        self.tracker_table.setHorizontalHeaderLabels([self.tr("Tracker"), self.tr("Who says it"), self.tr("Tag"),
+                                                      self.tr("Phrases (any word form)")])
+        self.tracker_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tracker_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tracker_table.verticalHeader().setVisible(False)
+        self.tracker_table.horizontalHeader().setStretchLastSection(True)
+        self.tr_name = QLineEdit()
+        self.tr_name.setPlaceholderText(self.tr("Tracker name"))
+        self.tr_speaker = QComboBox()
+        self.tr_speaker.addItem(self.tr("anyone"), None)
+        self.tr_speaker.addItem(self.tr("administrator"), 0)
+        self.tr_speaker.addItem(self.tr("caller"), 1)
+        self.tr_tag = QLineEdit()
+        self.tr_tag.setPlaceholderText(self.tr("Tag it applies"))
+        self.tr_phrases = QLineEdit()
+        self.tr_phrases.setPlaceholderText(self.tr("Phrases separated by ';', e.g. рассрочка; оплата частями; запис*"))
+        self.save_tracker_btn = QPushButton(self.tr("Save tracker"))
+        trg = QGroupBox(self.tr("Keyword and phrase trackers"))
+        trl = QVBoxLayout(trg)
+        trl.addWidget(self.tracker_table)
+        trow = QHBoxLayout()
+        for w in (self.tr_name, self.tr_speaker, self.tr_tag):
+            trow.addWidget(w)
+        trl.addLayout(trow)
+        trow2 = QHBoxLayout()
+        trow2.addWidget(self.tr_phrases, 1)
+        trow2.addWidget(self.save_tracker_btn)
+        trl.addLayout(trow2)
+        trg.setVisible(principal.can(Action.EDIT_TAXONOMY))
+        lay.addWidget(trg, 1)
+        self.save_tracker_btn.clicked.connect(self.save_tracker)
+        self.tracker_table.itemSelectionChanged.connect(self._on_tracker_chosen)
+
         # a new scorecard
         self.card_name = QLineEdit()
         self.card_name.setPlaceholderText(self.tr("Scorecard name"))
@@ -174,6 +209,12 @@ class ReviewAdminPage(QWidget):
         if self.principal.can(Action.RETENTION):
             self.retention_days.setValue(self._retention().period_days() if self.rs.recordings is not None
                                          else self.rs.retention_days)
+        self.trackers = self.rs.tags.trackers()
+        self.tracker_table.setRowCount(len(self.trackers))
+        who = {None: self.tr("anyone"), 0: self.tr("administrator"), 1: self.tr("caller")}
+        for i, t in enumerate(self.trackers):
+            for j, v in enumerate((t.name, who.get(t.speaker, ""), labels.tag(t.tag or ""), "; ".join(t.phrases))):
+                self.tracker_table.setItem(i, j, QTableWidgetItem(v))
         if self.principal.can(Action.MANAGE_USERS):
             self.users = self.rs.users.list(self.principal)
             self.user_table.setRowCount(len(self.users))
@@ -191,6 +232,32 @@ class ReviewAdminPage(QWidget):
                     it = QTableWidgetItem(v)
                     it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
                     self.audit_table.setItem(i, j, it)
+
+    def _on_tracker_chosen(self) -> None:
+        r = self.tracker_table.currentRow()
+        if 0 <= r < len(self.trackers):
+            t = self.trackers[r]
+            self.tr_name.setText(t.name)
+            self.tr_speaker.setCurrentIndex(max(0, self.tr_speaker.findData(t.speaker)) if t.speaker is not None else 0)
+            self.tr_tag.setText(t.tag or "")
+            self.tr_phrases.setText("; ".join(t.phrases))
+
+    def save_tracker(self) -> bool:
+        name = self.tr_name.text().strip()
+        phrases = [p.strip() for p in self.tr_phrases.text().split(";") if p.strip()]
+        if not name or not phrases:
+            self.status.setText(self.tr("A tracker needs a name and at least one phrase"))
+            return False
+        try:
+            self.rs.tags.save_tracker(self.principal, name, phrases, self.tr_tag.text().strip() or None,
+                                      self.tr_speaker.currentData())
+        except Exception as e:  # noqa: BLE001
+            self.status.setText(str(e))
+            return False
+        self.status.setText(self.tr("Tracker saved; it applies to calls analysed from now on"))
+        self.refresh()
+        self.changed.emit()
+        return True
 
     def add_checkpoint(self, text: str = "", weight: float = 1.0, max_points: int = 1,
                        instant_fail: bool = False) -> int:

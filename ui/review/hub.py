@@ -127,7 +127,7 @@ class ReviewHub(QStackedWidget):
             from ui.review.admin import ReviewAdminPage
 
             self.admin = ReviewAdminPage(self.rs, principal, self.runner)
-            self.admin.setMinimumHeight(1100)
+            self.admin.setMinimumHeight(1400)
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setWidget(self.admin)

@@ -1,5 +1,6 @@
-"""Puts the review area into the main window (listed in ui.main.WINDOW_MODULES) and runs the
-retention clean-up in the background: a minute after start, then once a day."""
+"""Puts the review area into the main window (listed in ui.main.WINDOW_MODULES) and runs two
+background jobs: automatic analysis of newly transcribed calls (every five minutes) and the
+retention clean-up (a minute after start, then once a day)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,43 @@ import logging
 
 from PySide6.QtCore import QTimer
 
+from app.review.adapters import analyse_pending
+from app.review.segments import NoTranscripts
 from ui.review.hub import ReviewHub, install_hub
 
 log = logging.getLogger("carecall.review")
 DAY_MS = 24 * 3600 * 1000
+ANALYSE_MS = 5 * 60 * 1000
 
 
 def install(window, ctx, runner) -> ReviewHub:
     review = ctx.review
     hub = install_hub(window, review, runner)
+    if not isinstance(review.transcripts, NoTranscripts):
+        busy = {"on": False}
+
+        def analyse() -> None:
+            if busy["on"]:
+                return
+            busy["on"] = True
+
+            def finished(res) -> None:
+                busy["on"] = False
+                if res:
+                    log.info("review: analysed %d call(s)", len(res))
+
+            def failed(e) -> None:
+                busy["on"] = False
+                log.error("review analysis failed: %s", e)
+
+            runner.run(lambda: analyse_pending(review), finished, failed)
+
+        atimer = QTimer(hub)
+        atimer.setInterval(ANALYSE_MS)
+        atimer.timeout.connect(analyse)
+        atimer.start()
+        QTimer.singleShot(30_000, hub, analyse)
+        hub.analysis_timer = atimer
     if review.recordings is not None:
         timer = QTimer(hub)
         timer.setInterval(DAY_MS)

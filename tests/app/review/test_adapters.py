@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from app.domain import Role
-from app.review.adapters import TranscriptionSource, analyse_call, checklist_for_call
+from app.review.adapters import TranscriptionSource, analyse_call, analyse_pending, checklist_for_call
 from app.review.library import CallQuery
 from app.review.services import ReviewServices
 from app.transcription.crypto import TranscriptKeys
@@ -70,3 +70,5 @@ def test_transcripts_search_and_checklist_from_the_other_areas(sessions):
     a = rs.library.analysis(sup, cid)
     assert (a.script_version_id, a.checklist_total, a.checklist_covered) == (vid, 3, 1)
     assert a.bonus_before_care and not a.deadline_named
+    assert analyse_pending(rs) == {}  # analysed already
+    assert list(analyse_pending(rs, again=True)) == [cid]

@@ -222,6 +222,15 @@ def test_settings_tab_tags_retention_and_audit(qtbot, env):
     qtbot.mouseClick(adm.add_tag_btn, Qt.MouseButton.LeftButton)
     assert adm.tag_table.rowCount() == 13
     assert any(t.name == "offered a staged plan" and t.hotkey == "7" and t.polarity == 1 for t in rs.tags.taxonomy())
+    assert adm.tracker_table.rowCount() == 6
+    adm.tr_name.setText("staged payment")
+    adm.tr_speaker.setCurrentIndex(adm.tr_speaker.findData(0))
+    adm.tr_tag.setText("offered a staged plan")
+    adm.tr_phrases.setText("рассрочка; оплата частями; in instalments")
+    assert adm.save_tracker()
+    assert adm.tracker_table.rowCount() == 7
+    tags = rs.tags.analyse_call(ids[0], [Segment(0, 0, 3, "Можно оформить рассрочку на лечение")])
+    assert "offered a staged plan" in tags
     adm.card_name.setText("Короткая анкета")
     adm.add_checkpoint("Поздоровался", 1, 1)
     adm.add_checkpoint("Назвал цену", 2, 2)
