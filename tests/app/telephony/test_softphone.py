@@ -174,6 +174,10 @@ def test_unanswered_call_enters_the_callback_list_and_a_callback_closes_it(db, t
             out = clinic.next_event(EventKind.DIALING)
             assert out.direction == "outbound"
             clinic.next_event(EventKind.ANSWERED)
+            clinic.phone.hold()  # the commands the call bar sends, accepted by the real baresip
+            clinic.phone.resume()
+            clinic.phone.mute()
+            clinic.phone.mute()
             clinic.phone.hangup()
             clinic.next_event(EventKind.HUNGUP)
         with sessions() as s:
