@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.mis import mapping as M
 from app.mis.importer import ImportReport, Importer
+from app.mis.messages import localize
 from app.mis.readers import Table, read_table
 
 PREVIEW_ROWS = 8
@@ -321,7 +322,8 @@ class ImportWizard(QWidget):
         labels = {"created": self.tr("new"), "updated": self.tr("updated"), "unchanged": self.tr("unchanged"),
                   "rejected": self.tr("rejected")}
         for i, r in enumerate(shown):
-            for c, v in enumerate((str(r.row), labels[r.action], r.reason or r.note)):
+            why = localize(r.reason or r.note, "ru" if self._russian() else "en")
+            for c, v in enumerate((str(r.row), labels[r.action], why)):
                 item = QTableWidgetItem(v)
                 if r.action == "rejected":
                     item.setForeground(Qt.GlobalColor.darkRed)

@@ -298,3 +298,19 @@ def test_rarer_encodings_of_old_mis_are_recognised(tmp_path, encoding):
     assert table.delimiter == "\t"
     assert table.headers == ["Фамилия", "Имя", "Отчество", "Телефон"]
     assert table.rows[2][1][:3] == ["Сидорова", "Анна", "Павловна"]
+
+
+def test_report_reasons_in_russian(sessions, tmp_path):
+    from app.mis.messages import localize
+
+    rep = run(sessions, write(tmp_path / "patients.csv", PATIENTS_CSV, "cp1251"), "patients")
+    ru = {r.row: localize(r.reason or r.note) for r in rep.rows}
+    assert ru[5] == "'31.02.1980' — такой даты не бывает"
+    assert ru[7] == "нужны фамилия и имя"  # the footer row "ИТОГО: 5 пациентов"
+    assert localize("'Кот 2' does not look like a person's name") == "'Кот 2' не похоже на ФИО человека"
+    assert ru[9] == "телефон пропущен: 'тел. не указан' — нет цифр"
+    assert ru[11] == "тот же пациент, что в строке 2"
+    assert localize("unknown stage status 'x' (known: done, due)") == \
+        "неизвестное значение «статус этапа»: 'x' (известные: done, due)"
+    assert localize("something new", "ru") == "something new"
+    assert localize("the doctor is missing", "en") == "the doctor is missing"

@@ -93,7 +93,7 @@ def test_russian_translation(qtbot, sessions, tmp_path):
         assert w.field_combos[1].currentText() == "Фамилия" and w.field_combos[6].currentText() == "(не использовать)"
         w.dry_button.click()
         assert w.summary.text().startswith("Проверка: пока ничего не сохранено. Строк: 3. Новых: 2.")
-        assert w.report_rows()[0][1] == "отклонена"
+        assert w.report_rows()[0][1:] == ("отклонена", "нужны фамилия и имя")
     finally:
         QCoreApplication.removeTranslator(t)
         QLocale.setDefault(old)
