@@ -106,8 +106,10 @@ class AppContext:
         from app.review.adapters import recording_store, transcript_source
         from app.review.services import ReviewServices
 
-        return ReviewServices(self.sessions, self.settings.review.retention_days,
-                              transcripts=transcript_source(self), recordings=recording_store(self))
+        r = self.settings.review
+        return ReviewServices(self.sessions, r.retention_days, transcripts=transcript_source(self),
+                              recordings=recording_store(self), max_failed_sign_ins=r.max_failed_sign_ins,
+                              lockout_minutes=r.lockout_minutes)
 
 
 def database_url(settings: Settings, override: str | None = None) -> str:

@@ -207,6 +207,9 @@ class ReviewSettings(_Section):
     """Review, roles, retention (issue 6)."""
 
     retention_days: int = Field(default=365 * 3, ge=1)
+    # sign-in: this many wrong passwords in a row lock the account for lockout_minutes
+    max_failed_sign_ins: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
 
 
 class Settings(_Section):

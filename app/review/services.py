@@ -25,6 +25,8 @@ class ReviewServices:
     retention_days: int = 365 * 3
     transcripts: TranscriptSource | None = None
     recordings: RecordingAccess | None = None
+    max_failed_sign_ins: int = 5
+    lockout_minutes: int = 15
 
     def __post_init__(self) -> None:
         if self.transcripts is None:
@@ -32,7 +34,7 @@ class ReviewServices:
 
     @cached_property
     def auth(self) -> AuthService:
-        return AuthService(self.sessions)
+        return AuthService(self.sessions, self.max_failed_sign_ins, self.lockout_minutes)
 
     @cached_property
     def users(self) -> UserService:

@@ -11,6 +11,7 @@ from ui.tasks import SyncRunner
 
 def test_review_page_in_main_window(qtbot, settings, sqlite_url):
     assert "ui.review.wiring" in WINDOW_MODULES
+    settings.review.max_failed_sign_ins = 3
     ctx = open_context(settings, sqlite_url)
     try:
         w = MainWindow(ctx.cards, SyncRunner())
@@ -21,6 +22,7 @@ def test_review_page_in_main_window(qtbot, settings, sqlite_url):
         hub = w.pages.widget(titles.index("Review"))
         assert isinstance(hub, ReviewHub) and hub.currentWidget() is hub.sign_in_form
         assert ctx.review.tags.taxonomy()  # defaults seeded
+        assert ctx.review.auth.max_failures == 3
     finally:
         ctx.close()
 
