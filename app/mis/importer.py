@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -313,14 +313,16 @@ class Importer:
 
     def _service(self, s: Session, code: str, name: str, specialty: str, price: int | None) -> Service:
         code, name = code.strip(), " ".join(name.split())
+        st = self._state
+        if st.services_by_name is None:  # the catalogue once per run (SQLite's lower() is ASCII-only)
+            st.services_by_name = {}
+            for x in s.scalars(select(Service)).all():
+                st.services_by_name.setdefault(fold(x.name), x)
         sv = None
         if code:
             sv = s.scalars(select(Service).where(Service.code == code)).first()
         if sv is None and name:
-            sv = s.scalars(select(Service).where(func.lower(Service.name) == name.lower())).first()
-            if sv is None:
-                folded = fold(name)
-                sv = next((x for x in s.scalars(select(Service)).all() if fold(x.name) == folded), None)
+            sv = st.services_by_name.get(fold(name))
         if sv is not None:
             return sv
         if not code and not name:
@@ -329,6 +331,7 @@ class Importer:
                      name=(name or code)[:200], specialty=specialty[:100], price=price or 0)
         s.add(sv)
         s.flush()
+        st.services_by_name.setdefault(fold(sv.name), sv)
         return sv
 
     def _link(self, s: Session, kind: str, key: str, model) -> tuple[ImportLink | None, Any]:
@@ -630,12 +633,14 @@ class _RunState:
     plan_by_key: dict[str, TreatmentPlan] = field(default_factory=dict)
     plans_without_status: set[int] = field(default_factory=set)
     created_plans: set[int] = field(default_factory=set)
+    services_by_name: dict[str, Service] | None = None
     next_seq: dict[int, int] = field(default_factory=dict)
 
     def forget(self) -> None:
         """After a rolled-back row: cached objects it created are gone with it."""
         self.doctors.clear()
         self.plan_by_key.clear()
+        self.services_by_name = None
 
 
 def _record(vals: list[Any], idx: dict[str, list[int]]) -> dict[str, Any]:
