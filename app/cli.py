@@ -22,9 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="FILE", help="settings file (TOML) for this workstation")
     common.add_argument("--database", metavar="URL", help="database URL (default: SQLite in the user data dir)")
     parser = argparse.ArgumentParser(
-        prog="carecall", parents=[common],
+        prog="carecall",
         description="CareCall: the caller card, scripts and call review for a clinic's front desk.",
     )
+    # Given before the subcommand (carecall --database URL card ...): kept under other names,
+    # because a subcommand's own defaults would overwrite them; merged in main().
+    parser.add_argument("--config", dest="top_config", metavar="FILE", help="settings file (TOML) for this workstation")
+    parser.add_argument("--database", dest="top_database", metavar="URL", help="database URL (default: SQLite in the user data dir)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for mod in COMMAND_MODULES:
         importlib.import_module(mod).register(sub, common)

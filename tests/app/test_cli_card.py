@@ -88,3 +88,9 @@ def test_python_m_app_cli_reports_errors_without_traceback(filled):
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 2
     assert "contains no digits" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_database_option_before_the_subcommand_is_honoured(filled):
+    r = carecall("--database", filled, "card", "--phone", "+79035550011", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["cards"][0]["last_name"] == "Кузнецова"
