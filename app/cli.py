@@ -53,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     if not any(a in commands or a in ("-h", "--help") for a in argv):
         argv = ["gui", *argv]
     args = parser.parse_args(argv)
+    for name in ("config", "database"):
+        top = getattr(args, "top_" + name)
+        if top is not None and getattr(args, name, None) is None:
+            setattr(args, name, top)
     try:
         return int(args.func(args) or 0)
     except CliError as e:
