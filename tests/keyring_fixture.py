@@ -67,7 +67,14 @@ class SecretServiceSession:
         code = ("import secretstorage\n"
                 "from secretstorage.collection import get_collection_by_alias\n"
                 "c = secretstorage.dbus_init()\n"
-                "print(get_collection_by_alias(c, 'default').is_locked())\n")  # never prompts
+                "col = get_collection_by_alias(c, 'default')\n"
+                "assert not col.is_locked()\n"  # checking never prompts
+                # a full round trip: a keyring that is up but not yet writable would prompt
+                # (PromptDismissedException) in the first test that stores a secret
+                "it = col.create_item('carecall-probe', {'probe': '1'}, b'x', replace=True)\n"
+                "assert it.get_secret() == b'x'\n"
+                "it.delete()\n"
+                "print(False)\n")
         import sys
 
         last = ""
