@@ -6,7 +6,7 @@
   ``asr.openai_model_path``; without one the engine reports itself unavailable.
 
 Guards against hallucinated text on silence and on 8 kHz telephone audio: voice activity
-detection (Silero VAD; for openai-whisper its speech regions become ``clip_timestamps``),
+detection (Silero VAD; for openai-whisper each speech region is transcribed on its own),
 ``condition_on_previous_text=False``, compression-ratio / no-speech / log-prob thresholds,
 ``hallucination_silence_threshold`` with word times, digital silence skipped per channel, and a
 post-filter (:func:`drop_repetitions`) that removes repeated-phrase loops.
@@ -116,7 +116,8 @@ class FasterWhisperEngine:
 class OpenAIWhisperEngine:
     name = "openai-whisper"
 
-    def __init__(self, asr: AsrSettings, model: str = "", temperatures=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)):
+    def __init__(self, asr: AsrSettings, model: str = "", temperatures=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
+                 decode_options: dict | None = None):
         try:
             import torch
             import whisper
@@ -137,33 +138,42 @@ class OpenAIWhisperEngine:
         self.model_name = path.stem
         self.asr = asr
         self.temperatures = tuple(temperatures)
+        self.decode_options = dict(decode_options or {})  # passed to whisper's DecodingOptions
 
     def transcribe(self, audio, language, progress=None):
         import whisper
 
         a = self.asr
-        clips: list[float] | str = "0"
-        if a.vad:
+        regions = [(0, len(audio))]
+        if a.vad:  # Silero VAD (from faster-whisper): only speech regions reach the model
             from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-            regions = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=a.vad_min_silence_ms))
-            if not regions:
+            found = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=a.vad_min_silence_ms))
+            if not found:
                 return [], language or ""
-            clips = [x for r in regions for x in (r["start"] / MODEL_RATE, r["end"] / MODEL_RATE)]
-        r = whisper.transcribe(
-            self.model, audio.astype(np.float32), language=language, verbose=None, fp16=False,
-            temperature=self.temperatures, condition_on_previous_text=False,
-            word_timestamps=a.word_timestamps, clip_timestamps=clips,
-            compression_ratio_threshold=a.compression_ratio_threshold,
-            no_speech_threshold=a.no_speech_threshold, logprob_threshold=a.log_prob_threshold,
-            hallucination_silence_threshold=2.0 if a.word_timestamps else None,
-        )
-        lang = r.get("language") or language or ""
-        out = []
-        for s in r["segments"]:
-            words = [Word(w["word"].strip(), float(w["start"]), float(w["end"]), float(w.get("probability", 0)))
-                     for w in s.get("words", []) if w["word"].strip()]
-            out.append(Segment(-1, "", float(s["start"]), float(s["end"]), s["text"].strip(), words, lang))
+            regions = [(r["start"], r["end"]) for r in found]
+        out: list[Segment] = []
+        lang = language or ""
+        for i, (b, e) in enumerate(regions):
+            off = b / MODEL_RATE
+            r = whisper.transcribe(
+                self.model, np.ascontiguousarray(audio[b:e], dtype=np.float32), language=language,
+                verbose=None, fp16=False, temperature=self.temperatures, condition_on_previous_text=False,
+                word_timestamps=a.word_timestamps,
+                compression_ratio_threshold=a.compression_ratio_threshold,
+                no_speech_threshold=a.no_speech_threshold, logprob_threshold=a.log_prob_threshold,
+                hallucination_silence_threshold=2.0 if a.word_timestamps else None,
+                **self.decode_options,
+            )
+            lang = r.get("language") or lang
+            for s in r["segments"]:
+                words = [Word(w["word"].strip(), off + float(w["start"]), off + float(w["end"]),
+                              float(w.get("probability", 0)))
+                         for w in s.get("words", []) if w["word"].strip()]
+                out.append(Segment(-1, "", off + float(s["start"]), off + float(s["end"]), s["text"].strip(),
+                                   words, lang))
+            if progress:
+                progress((i + 1) / len(regions))
         if progress:
             progress(1.0)
         return out, lang
