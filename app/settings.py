@@ -174,6 +174,7 @@ class AsrSettings(_Section):
     lease_seconds: int = Field(default=120, ge=5)
     max_attempts: int = Field(default=3, ge=1, le=20)
     poll_seconds: float = Field(default=2.0, gt=0)
+    background_worker: bool = True  # the window starts `carecall worker` (detached) on this PC
 
 
 class TelephonySettings(_Section):

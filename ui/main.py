@@ -23,6 +23,7 @@ WINDOW_MODULES: list[str] = [
     "ui.recording.wiring",
     "ui.mis.wiring",  # issue 7: import from MIS page, open card follows other workstations
     "ui.telephony.wiring",  # issue 5: call bar, missed calls, softphone / AMI / webhook
+    "ui.transcription.wiring",  # issue 4: transcription queue indicator, background worker
 ]
 
 #: self-test checks: ``check(ctx) -> str`` returns what was checked, raises on failure.

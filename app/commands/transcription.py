@@ -22,6 +22,8 @@ def register(sub, common) -> None:
     w.add_argument("--worker-id", default=None, help="name shown in the queue (default host:pid)")
     w.add_argument("--idle-exit", type=float, default=None, metavar="SECONDS",
                    help="exit after the queue has been empty this long")
+    w.add_argument("--background", action="store_true",
+                   help="started by the window: exit at once if this user's worker already runs")
     w.set_defaults(func=run_worker)
 
 
@@ -74,6 +76,13 @@ def run_worker(args) -> int:
 
     settings = load_settings_from(args)
     logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    lock = None
+    if args.background:
+        from app.transcription.service import hold_worker_lock
+
+        lock = hold_worker_lock()
+        if lock is None:
+            return 0  # this user's worker is already running
     try:
         keys = keys_from_keyring()
     except SecretStoreUnavailable as e:
@@ -96,3 +105,5 @@ def run_worker(args) -> int:
         return 0
     finally:
         ctx.close()
+        if lock is not None:
+            lock.close()

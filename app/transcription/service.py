@@ -1,0 +1,65 @@
+"""Start the transcription worker as a detached process, so transcription carries on after the
+window closes. One per user at a time: the worker holds a lock file in the runtime directory
+(a second one started meanwhile exits at once); claims stay safe across machines anyway."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+from app.settings import runtime_dir
+
+log = logging.getLogger("carecall.transcription")
+LOCK_NAME = "transcription-worker.lock"
+
+
+def lock_path() -> Path:
+    return runtime_dir() / LOCK_NAME
+
+
+def hold_worker_lock(path: Path | None = None):
+    """An open, exclusively locked file (keep it open while working), or None when another
+    worker on this machine holds it. Where file locks do not exist, always the file."""
+    path = path or lock_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    f = open(path, "a+")  # noqa: SIM115 - held for the life of the worker
+    try:
+        import fcntl
+    except ImportError:
+        return f
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        return None
+    f.seek(0)
+    f.truncate()
+    f.write(str(os.getpid()))
+    f.flush()
+    return f
+
+
+def start_background_worker(url: URL | str | None = None, config: str | None = None,
+                            idle_exit: float = 900) -> subprocess.Popen:
+    """``carecall worker --background --idle-exit N`` in its own session (survives the UI).
+    The password of a server URL is not passed: the worker reads it from the OS keyring."""
+    cmd = [sys.executable, "-m", "app", "worker", "--background", "--idle-exit", str(idle_exit)]
+    if config:
+        cmd += ["--config", config]
+    if url is not None:
+        if isinstance(url, URL):
+            url = url.set(password=None).render_as_string(hide_password=False)
+        cmd += ["--database", str(url)]
+    kw: dict = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
+                "close_fds": True}
+    if os.name == "nt":
+        kw["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+    else:
+        kw["start_new_session"] = True
+    log.info("starting the transcription worker: %s", " ".join(cmd[:6]))
+    return subprocess.Popen(cmd, **kw)
