@@ -57,6 +57,9 @@ EN = [
     (0, "If your plans change, please call us at least one day in advance."),
     (1, "I will. Goodbye, Anna."),
     (0, "Goodbye, have a good day."),
+    (1, "Sorry, Anna, I almost forgot. Can I pay by card at the clinic?"),
+    (0, "Yes, we accept cards and cash, and you can also use your bonus points for part of the price."),
+    (1, "Perfect, then I will see you on Tuesday morning."),
 ]
 RU = [
     (0, "Стоматология Улыбка, администратор Анна, здравствуйте, чем могу помочь?"),
