@@ -87,6 +87,8 @@ def run_worker(args) -> int:
         keys = keys_from_keyring()
     except SecretStoreUnavailable as e:
         raise CliError(f"cannot read the transcript key: {e}", 1) from None
+    except Exception as e:  # noqa: BLE001 - app.security.keys' KeyError_ (missing / foreign key)
+        raise CliError(f"cannot read the transcript key: {e}", 1) from None
     try:
         ctx = open_context(settings, args.database)
     except DatabaseError as e:

@@ -4,8 +4,8 @@
 AES-256-GCM with a random 96-bit nonce per message (stored as nonce || ciphertext+tag), with
 associated data binding a ciphertext to its recording so rows cannot be swapped unnoticed.
 
-Both keys are derived (HKDF-SHA256) from one clinic master key kept in the OS keyring via
-:mod:`app.secrets` (secret name :data:`MASTER_KEY_SECRET`), so every workstation and worker
+Both keys are derived (HKDF-SHA256) from the one clinic master key kept in the OS keyring via
+:mod:`app.secrets` (secret name :data:`MASTER_KEY_SECRET`, managed by app.security.keys), so every workstation and worker
 that has the master key can read transcripts and search them; the database alone cannot.
 """
 
@@ -89,5 +89,13 @@ def master_key_from_keyring(create: bool = True) -> bytes:
     return key
 
 
-def keys_from_keyring() -> TranscriptKeys:
-    return TranscriptKeys.from_master(master_key_from_keyring())
+def keys_from_keyring(create: bool = True) -> TranscriptKeys:
+    """Transcript keys from the workstation's clinic master key, through the recording area's
+    key manager (app.security.keys: same keyring entry, creation and validation rules)."""
+    try:
+        from app.security.keys import default_key_manager
+    except ImportError:
+        return TranscriptKeys.from_master(master_key_from_keyring(create))
+    km = default_key_manager(create=create)
+    return TranscriptKeys(AesGcmTextCipher(km.derive_key("text/transcript-text"), km.key_id),
+                          km.hmac_key("transcript-index"))
