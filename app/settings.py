@@ -161,7 +161,7 @@ class AsrSettings(_Section):
     # openai-whisper (optional extra): a local checkpoint (.pt); empty = not available
     openai_model_path: str = ""
     model_cache_dir: str = ""  # empty: <user cache dir>/models (the bundled model is assembled there)
-    beam_size: int = Field(default=1, ge=1, le=10)
+    beam_size: int = Field(default=5, ge=1, le=10)  # 5: Russian WER 18.5% vs 21.9% greedy, RTF 0.09
     word_timestamps: bool = True
     vad: bool = True
     vad_min_silence_ms: int = Field(default=500, ge=50, le=10_000)

@@ -6,7 +6,7 @@ channel 0 and caller on channel 1 with pauses between turns. Each engine/setting
 excluded and reported apart), peak memory (max RSS of this process), and WER against the known
 text (jiwer; lower case, punctuation stripped, ё->е, numbers as words).
 
-    .venv/bin/python scripts/bench_transcribe.py [--configs chosen,beam5] [--openai-model PATH]
+    .venv/bin/python scripts/bench_transcribe.py [--configs chosen,beam1,beam1_no_word_times] [--openai-model PATH]
 """
 
 from __future__ import annotations
@@ -161,16 +161,16 @@ def normalise(text: str, lang: str) -> str:
 
 TURNS = {"en": EN, "ru": RU}
 
-CONFIGS = {
-    "chosen": dict(beam_size=1, compute_type="int8", word_timestamps=True, vad=True),
-    "beam5": dict(beam_size=5, compute_type="int8", word_timestamps=True, vad=True),
-    "no_word_times": dict(beam_size=1, compute_type="int8", word_timestamps=False, vad=True),
+CONFIGS = {  # "chosen" = the defaults in AsrSettings
+    "chosen": dict(beam_size=5, compute_type="int8", word_timestamps=True, vad=True),
+    "beam1": dict(beam_size=1, compute_type="int8", word_timestamps=True, vad=True),
+    "beam1_no_word_times": dict(beam_size=1, compute_type="int8", word_timestamps=False, vad=True),
 }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--configs", default="chosen,beam5")
+    ap.add_argument("--configs", default="chosen,beam1")
     ap.add_argument("--openai-model", default="", help="real openai-whisper weights (.pt); none: not available")
     ap.add_argument("--workdir", default="")
     args = ap.parse_args()
