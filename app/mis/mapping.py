@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports KINDS on every start: keep SQLAlchemy out of that path
+    from sqlalchemy.orm import Session
 
 KINDS = ("patients", "visits", "plans", "appointments", "bonus")
 
@@ -235,6 +237,8 @@ PRESETS: dict[str, dict[str, dict[str, str]]] = {
 # --- saved mappings -------------------------------------------------------------------------
 
 def load(session: Session, name: str, kind: str) -> dict[str, str] | None:
+    from sqlalchemy import select
+
     from db.models import ImportMapping
 
     m = session.scalars(select(ImportMapping).where(ImportMapping.name == name, ImportMapping.kind == kind)).first()
@@ -245,6 +249,8 @@ def load(session: Session, name: str, kind: str) -> dict[str, str] | None:
 
 
 def save(session: Session, name: str, kind: str, columns: dict[str, str]) -> None:
+    from sqlalchemy import select
+
     from db.models import ImportMapping
 
     name = name.strip()
@@ -260,6 +266,8 @@ def save(session: Session, name: str, kind: str, columns: dict[str, str]) -> Non
 
 
 def names(session: Session, kind: str | None = None) -> list[str]:
+    from sqlalchemy import select
+
     from db.models import ImportMapping
 
     stmt = select(ImportMapping.name).distinct()
