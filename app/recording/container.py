@@ -22,6 +22,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from app.fsutil import fsync_dir
+
 MAGIC = b"CCRA"
 VERSION = 1
 HEADER_LEN = 24
@@ -58,7 +60,7 @@ class SealedWriter:
         self._f = open(self.path, "xb")
         self._f.write(self.header)
         self._sync()
-        _fsync_dir(self.path.parent) if fsync else None
+        fsync_dir(self.path.parent) if fsync else None
 
     def write_chunk(self, data: bytes, last: bool = False) -> None:
         if self.closed:
@@ -128,19 +130,6 @@ def read_sealed(raw: bytes, key: bytes, recording_id: int) -> Opened:
             if pos != len(raw):
                 return Opened(b"".join(out), False, index, "data after the final chunk")
             return Opened(b"".join(out), True, index)
-
-
-def _fsync_dir(d: Path) -> None:
-    try:
-        fd = os.open(d, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def ogg_complete_prefix(data: bytes) -> bytes:

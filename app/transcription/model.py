@@ -19,6 +19,7 @@ from pathlib import Path
 
 import platformdirs
 
+from app.fsutil import fsync_dir
 from app.settings import APP_AUTHOR, APP_NAME
 
 BUNDLED_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
@@ -52,19 +53,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def is_assembled(target: Path, verify: bool = False) -> bool:
@@ -119,13 +107,13 @@ def ensure_bundled_model(cache_dir: str | Path | None = None,
         for f in (*SIDE_FILES, STAMP):
             with open(tmp / f, "rb") as fh:
                 os.fsync(fh.fileno())
-        _fsync_dir(tmp)
+        fsync_dir(tmp)
         try:
             os.rename(tmp, target)
         except OSError:
             if not is_assembled(target):  # another process won the race with a good copy? else fail
                 raise
-        _fsync_dir(root)
+        fsync_dir(root)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
