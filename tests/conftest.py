@@ -184,6 +184,9 @@ def settings(tmp_path):
     s = Settings()
     s.logging.directory = str(tmp_path / "logs")
     s.ui.ipc_name = str(tmp_path / "carecall.sock")
+    # A window built in a test must not leave a detached `carecall worker` running after it;
+    # the tests of that launcher turn it on themselves.
+    s.asr.background_worker = False
     return s
 
 

@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -62,4 +63,8 @@ def start_background_worker(url: URL | str | None = None, config: str | None = N
     else:
         kw["start_new_session"] = True
     log.info("starting the transcription worker: %s", " ".join(cmd[:6]))
-    return subprocess.Popen(cmd, **kw)
+    proc = subprocess.Popen(cmd, **kw)
+    # Reap it when it exits (no zombie while the window stays open) and keep the Popen from
+    # being collected while the worker still runs.
+    threading.Thread(target=proc.wait, name="worker-reaper", daemon=True).start()
+    return proc

@@ -38,3 +38,19 @@ def test_one_background_worker_per_user(tmp_path):
     again = hold_worker_lock(tmp_path / "w.lock")
     assert again is not None
     again.close()
+
+
+def test_background_worker_is_a_real_detached_process_that_exits_when_idle(sqlite_url):
+    """The launcher the window uses: a real `carecall worker --background` in its own session."""
+    import os
+
+    from app.transcription.service import start_background_worker
+
+    proc = start_background_worker(sqlite_url, idle_exit=1)
+    try:
+        assert os.getsid(proc.pid) == proc.pid  # its own session: survives the window
+        assert proc.wait(timeout=120) == 0  # nothing to do for a second -> exits cleanly
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
