@@ -35,7 +35,12 @@ def log_dir() -> Path:
 
 
 def runtime_dir() -> Path:
-    return Path(platformdirs.user_runtime_dir(APP_NAME, APP_AUTHOR))
+    import warnings
+
+    with warnings.catch_warnings():
+        # no XDG_RUNTIME_DIR (a service account, CI): platformdirs falls back to /tmp/runtime-<uid>
+        warnings.simplefilter("ignore")
+        return Path(platformdirs.user_runtime_dir(APP_NAME, APP_AUTHOR))
 
 
 class DatabaseSettings(_Section):
@@ -165,6 +170,15 @@ class AsrSettings(_Section):
     word_timestamps: bool = True
     vad: bool = True
     vad_min_silence_ms: int = Field(default=500, ge=50, le=10_000)
+    vad_speech_pad_ms: int = Field(default=400, ge=0, le=2_000)  # speech kept around each VAD region
+    # decoding (see docs/transcription.md for what each one did to WER/RTF)
+    best_of: int = Field(default=5, ge=1, le=10)  # candidates when sampling at temperature > 0
+    patience: float = Field(default=1.0, ge=0.5, le=3.0)  # beam search patience
+    length_penalty: float = Field(default=1.0, ge=0.0, le=2.0)
+    temperature_fallback: bool = True  # retry at 0.2..1.0 when a segment fails the thresholds
+    # generic clinic vocabulary from resources/asr/prompt_<lang>.txt as Whisper's initial prompt
+    vocabulary_prompt: bool = False
+    hotwords: bool = False  # the same vocabulary as faster-whisper hotwords
     no_speech_threshold: float = 0.6
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0

@@ -40,11 +40,14 @@ def test_one_background_worker_per_user(tmp_path):
     again.close()
 
 
-def test_background_worker_is_a_real_detached_process_that_exits_when_idle(sqlite_url):
-    """The launcher the window uses: a real `carecall worker --background` in its own session."""
+def test_background_worker_is_a_real_detached_process_that_exits_when_idle(sqlite_url, real_keyring, monkeypatch):
+    """The launcher the window uses: a real `carecall worker --background` in its own session,
+    reading the transcript key from the real (test) Secret Service."""
     import os
 
     from app.transcription.service import start_background_worker
+
+    monkeypatch.setenv("CARECALL_MASTER_KEY_NAME", real_keyring + "bg")
 
     proc = start_background_worker(sqlite_url, idle_exit=1)
     try:
