@@ -44,10 +44,14 @@ class AppContext:
     def call_recording(self):
         from app.recording.calls import CallRecordingController
         from app.recording.capture import Recorder
+        from app.transcription.queue import JobQueue
 
         a = self.settings.audio
         rec = Recorder(self.recordings, a.admin_device or None, a.caller_device or None, a.samplerate)
-        return CallRecordingController(self.sessions, rec, enabled=a.enabled, record_unknown=a.record_unknown_callers)
+        jobs = JobQueue(self.sessions, default_engine=self.settings.asr.engine,
+                        default_language=self.settings.asr.language)
+        return CallRecordingController(self.sessions, rec, enabled=a.enabled, record_unknown=a.record_unknown_callers,
+                                       jobs=jobs)
 
     # --- issue 3: situations, scripts, call lists, bonus ledger ---
     @functools.cached_property
@@ -97,7 +101,14 @@ class AppContext:
                                 default_language=self.settings.asr.language)
             except Exception as e:  # noqa: BLE001 - calls still work; the log says why audio is not stored
                 log.error("telephony: the recording pipeline is not available: %s", e)
-        return TelephonyService(self.settings, self.sessions, self.cards, recordings=recordings, jobs=jobs)
+        call_recording = None
+        if self.settings.telephony.source in ("ami", "webhook"):  # desk phones: recorded on this computer
+            try:
+                call_recording = self.call_recording
+            except Exception as e:  # noqa: BLE001 - calls still work; the log says why they are not recorded
+                log.error("telephony: desk-phone calls will not be recorded: %s", e)
+        return TelephonyService(self.settings, self.sessions, self.cards, recordings=recordings, jobs=jobs,
+                                call_recording=call_recording)
 
     # --- issue 6: review and training (roles, audit, library, tags, scorecards, cases, reports) ---
     @functools.cached_property

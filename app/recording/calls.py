@@ -1,9 +1,12 @@
 """Recording follows the call: it starts when the call is answered and stops at hang-up,
 unless the patient did not consent (then nothing is captured and the card says so).
 
-The telephony side calls :meth:`CallRecordingController.on_answered` / :meth:`on_hangup`;
-the UI subscribes with :meth:`subscribe` (callbacks run on the caller's thread: the UI bridges
-them to a queued Qt signal).
+The telephony side calls :meth:`CallRecordingController.on_answered` / :meth:`on_hangup` for
+desk-phone calls (AMI, webhook: ``app.telephony.calls.CallTracker``; the softphone records
+through baresip instead). At hang-up the recording is queued for transcription when a ``jobs``
+queue (:class:`app.transcription.queue.JobQueue`) was given. The UI subscribes with
+:meth:`subscribe` (callbacks run on the caller's thread: the UI bridges them to a queued Qt
+signal).
 """
 
 from __future__ import annotations
@@ -30,11 +33,14 @@ class RecordingState:
 
 
 class CallRecordingController:
-    def __init__(self, sessions, recorder, *, enabled: bool = True, record_unknown: bool = True) -> None:
+    def __init__(self, sessions, recorder, *, enabled: bool = True, record_unknown: bool = True,
+                 jobs=None) -> None:
         """``recorder``: an :class:`app.recording.capture.Recorder` (or anything with
-        ``start(call_id) -> id`` and ``stop() -> id``)."""
+        ``start(call_id) -> id`` and ``stop() -> id``); ``jobs``: anything with
+        ``enqueue(recording_id)`` (the transcription queue), or None to queue nothing."""
         self.sessions = sessions
         self.recorder = recorder
+        self.jobs = jobs
         self.enabled = enabled
         self.record_unknown = record_unknown
         self._active: int | None = None
@@ -66,8 +72,9 @@ class CallRecordingController:
             log.info("call %s not recorded: %s", call_id, reason.value)
             return self._tell(RecordingState(call_id, False, reason))
         with self._lock:
-            if self._active is not None:
-                self._stop_locked()
+            if self._active is not None:  # the previous call's hang-up never came
+                prev = self._active
+                self._queue_transcription(prev, self._stop_locked())
             try:
                 rid = self.recorder.start(call_id)
             except Exception as e:  # noqa: BLE001 - RecorderError, keyring, disk: say it, keep the call
@@ -81,8 +88,17 @@ class CallRecordingController:
             if self._active != call_id:
                 return None
             rid = self._stop_locked()
+        self._queue_transcription(call_id, rid)
         self._tell(RecordingState(call_id, False, None, rid, error=getattr(self.recorder, "error", ""), ended=True))
         return rid
+
+    def _queue_transcription(self, call_id: int, rid: int | None) -> None:
+        if rid is None or self.jobs is None:
+            return
+        try:
+            self.jobs.enqueue(rid)
+        except Exception:  # noqa: BLE001 - the recording is kept; it can be queued again from review
+            log.exception("call %s: cannot queue transcription of recording %s", call_id, rid)
 
     def _stop_locked(self) -> int | None:
         call_id, self._active = self._active, None

@@ -9,6 +9,11 @@ Audio from the softphone (the sndfile pair on HUNGUP) is handed over on a single
 thread: ``RecordingStore.import_call_audio(call_id, admin_wav, caller_wav, delete_sources=True)``
 when recording is allowed for the patient, then ``JobQueue.enqueue(recording_id)``. When it is
 not allowed, the raw files are deleted.
+
+Desk-phone calls (every source but the softphone: AMI, webhook) are recorded on this computer
+by ``call_recording`` (:class:`app.recording.calls.CallRecordingController`): ``on_answered``
+with the call row id after an ANSWERED, ``on_hangup`` after a HUNGUP (which queues the
+transcription); duplicates are not passed on. Softphone calls never reach it (baresip records them).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import phones
 from app.card import CardService
 from app.domain import CallDirection, Disposition
-from app.telephony.events import CallEvent, EventKind
+from app.telephony.events import CallEvent, EventKind, Source
 from app.telephony.missed import close_for_number, record_missed
 from db.models import Call, Patient, PatientPhone
 
@@ -61,7 +66,7 @@ class CallTracker:
     def __init__(self, sessions: sessionmaker[Session], cards: CardService, user_id: int | None = None,
                  recordings: Any = None, jobs: Any = None,
                  should_record: Callable[[Patient | None], bool] | None = None,
-                 on_update: Callable[[CallUpdate], None] | None = None):
+                 on_update: Callable[[CallUpdate], None] | None = None, call_recording: Any = None):
         self._sessions = sessions
         self.cards = cards
         self.user_id = user_id
@@ -69,6 +74,7 @@ class CallTracker:
         self.jobs = jobs
         self.should_record = should_record or default_should_record
         self.on_update = on_update
+        self.call_recording = call_recording
         self._lock = threading.Lock()
         self._audio = ThreadPoolExecutor(1, thread_name_prefix="call-audio")
         self._pending: list[Future] = []
@@ -88,12 +94,27 @@ class CallTracker:
             self.errors += 1
             log.exception("cannot apply %s for call %r from %s", ev.kind, ev.call_id, ev.source)
             return None
+        if upd is not None and self.call_recording is not None:
+            self._follow_recording(upd)
         if upd is not None and self.on_update is not None:
             try:
                 self.on_update(upd)
             except Exception:  # noqa: BLE001
                 log.exception("call update listener failed")
         return upd
+
+    def _follow_recording(self, upd: CallUpdate) -> None:
+        """Start / stop the desk-phone recording (outside the lock, after the row is written)."""
+        ev = upd.event
+        if upd.duplicate or str(ev.source) == Source.SOFTPHONE or ev.audio is not None:
+            return  # the softphone's own recording arrives as ev.audio on HUNGUP
+        try:
+            if ev.kind == EventKind.ANSWERED:
+                self.call_recording.on_answered(upd.call_db_id)
+            elif ev.kind == EventKind.HUNGUP:
+                self.call_recording.on_hangup(upd.call_db_id)
+        except Exception:  # noqa: BLE001 - the call goes on without a recording
+            log.exception("call %s: recording did not follow the %s event", upd.call_db_id, ev.kind)
 
     def _find(self, s: Session, ev: CallEvent) -> Call | None:
         if not ev.call_id:

@@ -49,7 +49,7 @@ class TelephonyError(RuntimeError):
 class TelephonyService:
     def __init__(self, settings, sessions, cards, user_id: int | None = None,
                  recordings: Any = None, jobs: Any = None,
-                 secret: Callable[[str], str | None] | None = None):
+                 secret: Callable[[str], str | None] | None = None, call_recording: Any = None):
         self.settings = settings
         self.t = settings.telephony
         self.events = Fanout()
@@ -57,7 +57,10 @@ class TelephonyService:
         self.statuses = Fanout()
         if user_id is None:
             user_id = administrator_id(sessions)
-        self.tracker = CallTracker(sessions, cards, user_id, recordings, jobs, on_update=self.updates)
+        # call_recording: desk phones (AMI, webhook) are recorded on this computer by the
+        # recording area's controller; the softphone's audio comes from baresip (recordings/jobs)
+        self.tracker = CallTracker(sessions, cards, user_id, recordings, jobs, on_update=self.updates,
+                                   call_recording=call_recording)
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="call-rows")
         self._pending: list = []
         self.missed = MissedCalls(sessions, settings.phone.default_region)

@@ -87,10 +87,13 @@ class ReviewHub(QStackedWidget):
     signed_in = Signal(object)
     signed_out = Signal()
 
-    def __init__(self, services: ReviewServices, runner, parent: QWidget | None = None):
+    def __init__(self, services: ReviewServices, runner, parent: QWidget | None = None, jobs=None,
+                 retranscribe_choices: list[tuple[str, str, str]] | None = None):
         super().__init__(parent)
         self.rs = services
         self.runner = runner
+        self.jobs = jobs  # the transcription queue for the library's per-call status
+        self.retranscribe_choices = retranscribe_choices
         self.principal: Principal | None = None
         self.sign_in_form = SignInForm(services)
         self.addWidget(self.sign_in_form)
@@ -115,7 +118,8 @@ class ReviewHub(QStackedWidget):
         head.addWidget(out)
         lay.addLayout(head)
         self.tabs = QTabWidget()
-        self.library = CallLibraryPage(self.rs, principal, self.runner)
+        self.library = CallLibraryPage(self.rs, principal, self.runner, jobs=self.jobs,
+                                       retranscribe_choices=self.retranscribe_choices)
         self.tabs.addTab(self.library, self.tr("Calls"))
         if principal.can(Action.VIEW_PLAYLISTS):
             self.cases = CaseReviewPage(self.rs, principal, self.runner)
@@ -150,8 +154,9 @@ class ReviewHub(QStackedWidget):
         self.signed_out.emit()
 
 
-def install_hub(window, services: ReviewServices, runner, shortcut: str = "Ctrl+Shift+R") -> ReviewHub:
+def install_hub(window, services: ReviewServices, runner, shortcut: str = "Ctrl+Shift+R", jobs=None,
+                retranscribe_choices: list[tuple[str, str, str]] | None = None) -> ReviewHub:
     services.ensure_defaults()
-    hub = ReviewHub(services, runner)
+    hub = ReviewHub(services, runner, jobs=jobs, retranscribe_choices=retranscribe_choices)
     window.add_page(hub, QCoreApplication.translate("ReviewHub", "Review"), shortcut)
     return hub

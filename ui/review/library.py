@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,7 @@ from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 from ui.review.scorecard import ScorecardDialog
 from ui.review.tagging import TagPalette
+from ui.transcription.widgets import CallTranscriptStatus, RetranscribeAction
 
 COLUMNS = ("date", "administrator", "patient", "number", "direction", "situation", "disposition", "duration",
            "score", "tags", "found")
@@ -60,7 +62,10 @@ class CallLibraryPage(QWidget):
     rows_shown = Signal(int)
     audio_loaded = Signal(int)
 
-    def __init__(self, services: ReviewServices, principal: Principal, runner, parent: QWidget | None = None):
+    def __init__(self, services: ReviewServices, principal: Principal, runner, parent: QWidget | None = None,
+                 jobs=None, retranscribe_choices: list[tuple[str, str, str]] | None = None):
+        """``jobs``: the transcription queue (:class:`app.transcription.queue.JobQueue`; one on
+        the services' database when None); ``retranscribe_choices``: (label, engine, model)."""
         super().__init__(parent)
         self.rs = services
         self.principal = principal
@@ -151,6 +156,22 @@ class CallLibraryPage(QWidget):
         self.score_btn.setEnabled(principal.can(Action.SCORE))
         self.delete_btn = QPushButton(self.tr("Delete recording"))
         self.delete_btn.setVisible(principal.can(Action.DELETE))
+        if jobs is None:
+            from app.transcription.queue import JobQueue
+
+            jobs = JobQueue(services.sessions)
+        self.jobs = jobs
+        # "pending / running / done / failed: reason" of the selected call's recording, and
+        # "re-transcribe with model…" for the people who review everyone's calls
+        self.transcript_status = CallTranscriptStatus(jobs, runner)
+        self.transcript_status.setWordWrap(True)
+        self.retranscribe = RetranscribeAction(jobs, runner, retranscribe_choices, parent=self)
+        self.addAction(self.retranscribe)
+        self.retranscribe.setIconText(self.retranscribe.text())  # keep the "…": a dialog follows
+        self.retranscribe_btn = QToolButton()
+        self.retranscribe_btn.setDefaultAction(self.retranscribe)
+        self.retranscribe_btn.setVisible(principal.sees_all_calls)
+        self.retranscribe.requeued.connect(lambda _job: self.transcript_status.refresh())
         self.status = QLabel()
         details = QWidget()
         dl = QVBoxLayout(details)
@@ -159,6 +180,8 @@ class CallLibraryPage(QWidget):
         side.addWidget(self.palette, 2)
         right = QVBoxLayout()
         right.addWidget(self.analysis_label)
+        right.addWidget(self.transcript_status)
+        right.addWidget(self.retranscribe_btn)
         right.addWidget(self.score_btn)
         right.addWidget(self.delete_btn)
         right.addStretch(1)
@@ -254,8 +277,12 @@ class CallLibraryPage(QWidget):
         cid = self.selected_call()
         self.palette.set_call(cid)
         if cid is None:
+            self.transcript_status.set_recording(None)
+            self.retranscribe.set_recording(None)
             return
         row = self.rows[self.table.currentRow()]
+        self.transcript_status.set_recording(row.recording_id)
+        self.retranscribe.set_recording(row.recording_id if self.principal.sees_all_calls else None)
         self.highlights.setText("<br>".join(_marked_html(h) for h in row.highlights[:5]))
         a = self.rs.library.analysis(self.principal, cid)
         if a is not None:

@@ -18,8 +18,12 @@ ANALYSE_MS = 5 * 60 * 1000
 
 
 def install(window, ctx, runner) -> ReviewHub:
+    from app.transcription.queue import JobQueue
+    from ui.transcription.widgets import model_choices
+
     review = ctx.review
-    hub = install_hub(window, review, runner)
+    jobs = JobQueue(ctx.sessions, default_engine=ctx.settings.asr.engine, default_language=ctx.settings.asr.language)
+    hub = install_hub(window, review, runner, jobs=jobs, retranscribe_choices=model_choices(ctx.settings.asr))
     if not isinstance(review.transcripts, NoTranscripts):
         busy = {"on": False}
 

@@ -16,6 +16,24 @@ from app.transcription.queue import JobQueue, JobStatus
 DEFAULT_CHOICES = [("faster-whisper, bundled base model", "faster-whisper", "")]
 
 
+def model_choices(asr) -> list[tuple[str, str, str]]:
+    """What this installation can transcribe with (``asr``: :class:`app.settings.AsrSettings`):
+    faster-whisper with its configured model (the bundled one unless ``asr.model_path``), and
+    openai-whisper when ``asr.openai_model_path`` names its weights. Model "" = the worker's setting."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QCoreApplication
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("RetranscribeAction", text)
+
+    out = [(tr("faster-whisper, bundled base model") if not asr.model_path
+            else tr("faster-whisper, %s") % Path(asr.model_path).name, "faster-whisper", "")]
+    if asr.openai_model_path:
+        out.append((tr("openai-whisper, %s") % Path(asr.openai_model_path).name, "openai-whisper", ""))
+    return out
+
+
 class QueueIndicator(QLabel):
     """"Transcription: 2 waiting · 1 running · 1 failed", refreshed by polling the queue."""
 
