@@ -24,6 +24,7 @@ class Action(StrEnum):
     RETENTION = "change the retention period"
     MANAGE_USERS = "manage users"
     VIEW_AUDIT = "view the audit log"
+    RETRANSCRIBE = "re-transcribe calls"
 
 
 _A = Action
@@ -31,15 +32,15 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.ADMINISTRATOR: frozenset({_A.VIEW_OWN_CALLS, _A.PLAY}),
     Role.SUPERVISOR: frozenset({
         _A.VIEW_OWN_CALLS, _A.VIEW_ALL_CALLS, _A.PLAY, _A.TAG, _A.SCORE, _A.COMMENT,
-        _A.EDIT_TAXONOMY, _A.VIEW_PLAYLISTS, _A.EXPORT, _A.REPORTS,
+        _A.EDIT_TAXONOMY, _A.VIEW_PLAYLISTS, _A.EXPORT, _A.REPORTS, _A.RETRANSCRIBE,
     }),
     Role.TRAINER: frozenset({
         _A.VIEW_OWN_CALLS, _A.VIEW_ALL_CALLS, _A.PLAY, _A.COMMENT, _A.VIEW_PLAYLISTS,
-        _A.EDIT_PLAYLISTS, _A.EXPORT,
+        _A.EDIT_PLAYLISTS, _A.EXPORT, _A.RETRANSCRIBE,
     }),
     Role.MANAGER: frozenset({
         _A.VIEW_OWN_CALLS, _A.VIEW_ALL_CALLS, _A.PLAY, _A.VIEW_PLAYLISTS, _A.EXPORT, _A.REPORTS,
-        _A.DELETE, _A.RETENTION, _A.MANAGE_USERS, _A.VIEW_AUDIT, _A.EDIT_TAXONOMY,
+        _A.DELETE, _A.RETENTION, _A.MANAGE_USERS, _A.VIEW_AUDIT, _A.EDIT_TAXONOMY, _A.RETRANSCRIBE,
     }),
 }
 

@@ -24,6 +24,7 @@ class AuditAction:
     RETENTION_CHANGE = "retention_change"
     TAG_CHANGE = "tag_change"
     USER_CHANGE = "user_change"
+    RETRANSCRIBE = "retranscribe"
 
 
 def record(s: Session, principal: Principal | None, action: str, object_type: str = "",

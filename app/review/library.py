@@ -76,6 +76,11 @@ class LibraryService:
         self.transcripts = transcripts or NoTranscripts()
         self.recordings = recordings
 
+    def retranscribe_queue(self, principal: Principal, jobs) -> GuardedQueue:
+        """The transcription queue as this person may use it: reading status is open to
+        whoever sees the call; queueing a new transcription needs RETRANSCRIBE and is audited."""
+        return GuardedQueue(self.sessions, principal, jobs)
+
     def query(self, principal: Principal, q: CallQuery) -> list[CallRow]:
         principal.require(Action.VIEW_OWN_CALLS)
         if q.sort not in SORT_KEYS:
@@ -211,3 +216,23 @@ class LibraryService:
                 s.expunge(a)
             return a
 
+
+class GuardedQueue:
+    """A transcription queue wrapper enforcing the re-transcribe permission (see
+    :meth:`LibraryService.retranscribe_queue`); everything else passes through."""
+
+    def __init__(self, sessions: sessionmaker[Session], principal: Principal, jobs) -> None:
+        self._sessions = sessions
+        self._principal = principal
+        self._jobs = jobs
+
+    def enqueue(self, recording_id: int, engine: str | None = None, model: str | None = None, **kw) -> int:
+        self._principal.require(Action.RETRANSCRIBE)
+        job_id = self._jobs.enqueue(recording_id, engine=engine, model=model, **kw)
+        with write_session(self._sessions) as s:
+            audit.record(s, self._principal, audit.AuditAction.RETRANSCRIBE, "recording", recording_id,
+                         {"job": job_id, "engine": engine or "", "model": model or ""})
+        return job_id
+
+    def __getattr__(self, name):
+        return getattr(self._jobs, name)

@@ -160,6 +160,8 @@ class CallLibraryPage(QWidget):
             from app.transcription.queue import JobQueue
 
             jobs = JobQueue(services.sessions)
+        # status reads pass through; queueing checks the role in the service and is audited
+        jobs = services.library.retranscribe_queue(principal, jobs)
         self.jobs = jobs
         # "pending / running / done / failed: reason" of the selected call's recording, and
         # "re-transcribe with model…" for the people who review everyone's calls
@@ -247,6 +249,10 @@ class CallLibraryPage(QWidget):
                 it = QTableWidgetItem(v)
                 it.setData(Qt.ItemDataRole.UserRole, r.call_id)
                 self.table.setItem(i, j, it)
+        self.table.resizeColumnsToContents()  # dates, names and headers unclipped; the last column stretches
+        head = self.table.horizontalHeader()
+        for c in range(self.table.columnCount() - 1):  # ...but "found in transcript" stays on screen
+            head.resizeSection(c, min(head.sectionSize(c), 130))
         self.status.setText(self.tr("%1 call(s)").replace("%1", str(len(rows))))
         self.rows_shown.emit(len(rows))
 

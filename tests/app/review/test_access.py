@@ -105,3 +105,22 @@ def test_manager_deletes_and_changes_retention_but_does_not_score_or_tag(world):
     assert store.deleted == [rec]
     with pytest.raises(Exception):
         rs.library.open_audio(p["sup"], c_bob)
+
+
+def test_only_reviewers_may_re_transcribe_and_it_is_audited(world):
+    from app.transcription.queue import JobQueue
+    from db.models import TranscriptionJob
+    from db.models.review import AuditEntry
+
+    rs, p, (c_ana, c_bob, rec), _ = world
+    jobs = JobQueue(rs.sessions)
+    msg = _refused(lambda: rs.library.retranscribe_queue(p["ana"], jobs).enqueue(rec, engine="faster-whisper"),
+                   "administrator")
+    assert "re-transcribe" in msg
+    job = rs.library.retranscribe_queue(p["sup"], jobs).enqueue(rec, engine="faster-whisper", model="base")
+    with rs.sessions() as s:
+        assert [j.id for j in s.query(TranscriptionJob).filter_by(recording_id=rec)] == [job]
+        entries = s.query(AuditEntry).filter_by(action="retranscribe").all()
+    assert [(e.login, e.object_id) for e in entries] == [("sup", str(rec))]
+    # reading the status stays open to whoever sees the call
+    assert rs.library.retranscribe_queue(p["ana"], jobs).status(rec) is not None
