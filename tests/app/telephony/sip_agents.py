@@ -5,6 +5,7 @@ Every process started here is stopped by its own pid with a time bound.
 
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import subprocess
@@ -16,13 +17,18 @@ _CACHE: dict[str, Path] = {}
 
 
 def free_sip_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 (baresip listens on both)."""
-    for _ in range(50):
+    """A port free for both UDP and TCP on 127.0.0.1 (baresip listens on both).
+
+    Taken from 61000-65000, above the kernel's ephemeral range (32768-60999 here) and above
+    baresip's RTP range (1024-49152): a port probed with bind(0) could be handed to another
+    socket or to a call's RTP before baresip binds it (seen once as baresip exit code 98)."""
+    rnd = random.Random()
+    for _ in range(200):
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
-            t.bind(("127.0.0.1", 0))
-            port = t.getsockname()[1]
+            port = rnd.randint(61000, 65000)
+            t.bind(("127.0.0.1", port))
             u.bind(("127.0.0.1", port))
             return port
         except OSError:
