@@ -171,6 +171,15 @@
 </context>
 <context>
     <name>CaseReviewPage</name>
+    <message numerus="yes">
+        <location filename="../../ui/review/cases.py" line="313" />
+        <source>%n bookmark(s)</source>
+        <translation>
+            <numerusform>%n закладка</numerusform>
+            <numerusform>%n закладки</numerusform>
+            <numerusform>%n закладок</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../ui/review/cases.py" line="74" />
         <source>Suggest cases</source>
@@ -878,6 +887,16 @@
 <context>
     <name>ReviewLabels</name>
     <message>
+        <location filename="../../ui/review/labels.py" line="13" />
+        <source>incoming</source>
+        <translation>входящий</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="14" />
+        <source>outgoing</source>
+        <translation>исходящий</translation>
+    </message>
+    <message>
         <location filename="../../ui/review/labels.py" line="18" />
         <source>booked</source>
         <translation>записан(а)</translation>
@@ -1166,6 +1185,54 @@
         <location filename="../../ui/review/player.py" line="78" />
         <source>No audio</source>
         <translation>Нет аудио</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScorecard</name>
+    <message>
+        <location filename="../../ui/review/labels.py" line="54" />
+        <source>Front desk call</source>
+        <translation>Звонок на ресепшн</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="55" />
+        <source>Greeted, named the clinic and themselves</source>
+        <translation>Поздоровался(ась), назвал(а) клинику и себя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="56" />
+        <source>Asked about the patient&apos;s health first (care first)</source>
+        <translation>Сначала спросил(а) о самочувствии (забота прежде всего)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="57" />
+        <source>Verified data by stating it</source>
+        <translation>Сверил(а) данные, назвав их</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="58" />
+        <source>Explained the price or the staged plan clearly</source>
+        <translation>Понятно объяснил(а) цену или план по этапам</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="59" />
+        <source>Offered a concrete time and booked</source>
+        <translation>Предложил(а) конкретное время и записал(а)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="60" />
+        <source>Bonuses last, with their deadline</source>
+        <translation>Бонусы в конце, со сроком действия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="61" />
+        <source>Rude or dismissive to the patient</source>
+        <translation>Грубость или пренебрежение к пациенту</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="62" />
+        <source>Gave wrong medical advice</source>
+        <translation>Дал(а) неверный медицинский совет</translation>
     </message>
 </context>
 </TS>

@@ -4,6 +4,16 @@
 <context>
     <name>CallListPage</name>
     <message>
+        <location filename="../../ui/call_lists/page.py" line="162" />
+        <source>phone</source>
+        <translation>звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/call_lists/page.py" line="162" />
+        <source>e-mail</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
         <location filename="../../ui/call_lists/page.py" line="56"/>
         <source>Build today&apos;s lists</source>
         <extracomment>the administrator wants to call this patient on this number (patient id, E.164) an entry is now the administrator&apos;s (entry id)</extracomment>

@@ -75,6 +75,7 @@ class CallListPage(QWidget):
         split.addWidget(self.lists)
         split.addWidget(self.table)
         split.setStretchFactor(1, 4)
+        split.setSizes([300, 1000])  # the list names ("Подтверждение визита — 5 из 5 ждут") fit
         lay.addWidget(split, 1)
         bottom = QHBoxLayout()
         self.call_button = QPushButton(self.tr("Call"))
@@ -149,11 +150,15 @@ class CallListPage(QWidget):
         self.table.setRowCount(len(entries))
         for r, e in enumerate(entries):
             fam = f" (+{len(e.member_ids) - 1})" if len(e.member_ids) > 1 else ""
-            vals = [e.patient_name + fam, e.phone_e164, e.channel, e.reason, str(e.priority),
+            vals = [e.patient_name + fam, e.phone_e164, self._channel_title(e.channel), e.reason, str(e.priority),
                     e.due_at.astimezone().strftime("%H:%M"), self._status_title(e), str(e.attempts)]
             for c, v in enumerate(vals):
                 self.table.setItem(r, c, QTableWidgetItem(v))
+        self.table.resizeColumnsToContents()  # names, phones and statuses unclipped
         self._update_buttons()
+
+    def _channel_title(self, code: str) -> str:
+        return {"phone": self.tr("phone"), "email": self.tr("e-mail")}.get(code, code)  # WhatsApp, SMS: as is
 
     def _status_title(self, e) -> str:
         if e.status == "claimed":

@@ -97,6 +97,9 @@ class CaseReviewPage(QWidget):
 
         # playlist
         self.playlist_box = QComboBox()
+        # a long playlist title must not widen the page past a 1366-pixel screen
+        self.playlist_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.playlist_box.setMinimumContentsLength(18)
         self.new_btn = QPushButton(self.tr("New playlist…"))
         self.new_btn.setEnabled(can_edit)
         self.items = QListWidget()
@@ -144,6 +147,7 @@ class CaseReviewPage(QWidget):
         for b in (self.up_btn, self.down_btn, self.remove_btn):
             order.addWidget(b)
         order.addStretch(1)
+        order.addWidget(self.meeting_btn)  # plays the playlist; under it, so the page fits a 1366-pixel screen
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -166,7 +170,6 @@ class CaseReviewPage(QWidget):
         for w in (self.mask_box, self.audio_box, self.export_html_btn, self.export_pdf_btn):
             exp.addWidget(w)
         exp.addStretch(1)
-        exp.addWidget(self.meeting_btn)
         rl.addLayout(exp)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(left)
@@ -219,6 +222,10 @@ class CaseReviewPage(QWidget):
                     ", ".join(self._reason(r) for r in c.reasons)]
             for j, v in enumerate(vals):
                 self.cand_table.setItem(i, j, QTableWidgetItem(v))
+        self.cand_table.resizeColumnsToContents()
+        head = self.cand_table.horizontalHeader()
+        for c in range(self.cand_table.columnCount() - 1):  # long tag lists must not push "why" off screen
+            head.resizeSection(c, min(head.sectionSize(c), 260))
         self.status.setText(self.tr("%1 candidate(s)").replace("%1", str(len(cands))))
 
     def _reason(self, r: str) -> str:
@@ -300,7 +307,8 @@ class CaseReviewPage(QWidget):
             r = rows.get(it.call_id)
             desc = (f"{r.administrator} · {labels.situation(r.situation)} · {labels.disposition(r.disposition)}"
                     if r else f"#{it.call_id}")
-            li = QListWidgetItem(f"{n}. {desc}" + (f" — {len(it.bookmarks)} bookmark(s)" if it.bookmarks else ""))
+            marks = " — " + self.tr("%n bookmark(s)", "", len(it.bookmarks)) if it.bookmarks else ""
+            li = QListWidgetItem(f"{n}. {desc}" + marks)
             li.setData(Qt.ItemDataRole.UserRole, it.id)
             self.items.addItem(li)
         self.items.blockSignals(False)

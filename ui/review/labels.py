@@ -10,7 +10,8 @@ def _t(text: str) -> str:
 
 
 def direction(code: str) -> str:
-    return {"inbound": _t("incoming"), "outbound": _t("outgoing")}.get(code, code)
+    return {"inbound": QCoreApplication.translate("ReviewLabels", "incoming"),
+            "outbound": QCoreApplication.translate("ReviewLabels", "outgoing")}.get(code, code)
 
 
 def disposition(code: str) -> str:
@@ -63,6 +64,27 @@ def tag(name: str) -> str:
         "bonus before care": QCoreApplication.translate("ReviewTags", "bonus before care"),
         "bonus deadline not named": QCoreApplication.translate("ReviewTags", "bonus deadline not named"),
     }.get(name, name)
+
+
+def scorecard_text(text: str) -> str:
+    """The built-in scorecard's name and items in the interface language; a clinic's own show as typed."""
+    return {
+        "Front desk call": QCoreApplication.translate("ReviewScorecard", "Front desk call"),
+        "Greeted, named the clinic and themselves":
+            QCoreApplication.translate("ReviewScorecard", "Greeted, named the clinic and themselves"),
+        "Asked about the patient's health first (care first)":
+            QCoreApplication.translate("ReviewScorecard", "Asked about the patient's health first (care first)"),
+        "Verified data by stating it": QCoreApplication.translate("ReviewScorecard", "Verified data by stating it"),
+        "Explained the price or the staged plan clearly":
+            QCoreApplication.translate("ReviewScorecard", "Explained the price or the staged plan clearly"),
+        "Offered a concrete time and booked":
+            QCoreApplication.translate("ReviewScorecard", "Offered a concrete time and booked"),
+        "Bonuses last, with their deadline":
+            QCoreApplication.translate("ReviewScorecard", "Bonuses last, with their deadline"),
+        "Rude or dismissive to the patient":
+            QCoreApplication.translate("ReviewScorecard", "Rude or dismissive to the patient"),
+        "Gave wrong medical advice": QCoreApplication.translate("ReviewScorecard", "Gave wrong medical advice"),
+    }.get(text, text)
 
 
 def tags(names) -> str:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.review.access import Principal
 from app.review.scorecards import Answer, ScorecardService, compute_score
+from ui.review import labels
 
 
 class ScorecardDialog(QDialog):
@@ -37,7 +38,7 @@ class ScorecardDialog(QDialog):
         self.cards = scorecards.scorecards()
         self.card_box = QComboBox()
         for c in self.cards:
-            self.card_box.addItem(c.name, c.id)
+            self.card_box.addItem(labels.scorecard_text(c.name), c.id)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.total_label = QLabel()
@@ -86,7 +87,7 @@ class ScorecardDialog(QDialog):
                 w.setValue(prev.points)
                 w.setSuffix(f" / {it.max_points}")
                 w.valueChanged.connect(self._update)
-            label = it.text + (f"  (×{it.weight:g})" if not it.instant_fail else "")
+            label = labels.scorecard_text(it.text) + (f"  (×{it.weight:g})" if not it.instant_fail else "")
             self.form.addRow(label, w)
             self.inputs.append((it, w))
         self._update()

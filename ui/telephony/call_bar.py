@@ -61,6 +61,7 @@ class CallBar(QFrame):
         self.note = QLineEdit()
         self.note.setObjectName("disposition_note")
         self.note.setPlaceholderText(self.tr("Note"))
+        self.note.setMinimumWidth(140)  # room for the placeholder and a short note
         self.save_btn = QPushButton(self.tr("Save"))
         self.save_btn.setObjectName("save_disposition")
         self.save_btn.clicked.connect(self.save_disposition)
@@ -218,6 +219,9 @@ class CallBar(QFrame):
             text = self.tr("Call ended: %1").replace("%1", self.number)
         self.label.setText(text)
         control = self.service.can_control
+        for b in (self.answer_btn, self.hangup_btn, self.mute_btn, self.hold_btn):
+            b.setVisible(control)  # a desk phone (PBX webhook/AMI) is answered on the phone: no dead buttons
+        self.dial_btn.setVisible(self.service.can_dial)
         self.answer_btn.setEnabled(control and s == "ringing")
         self.hangup_btn.setEnabled(control and s in ("ringing", "dialing", "talking"))
         self.mute_btn.setEnabled(control and s == "talking")

@@ -101,6 +101,7 @@ class MissedCallsPage(QWidget):
                 it.setForeground(QBrush(QColor("#1a1a1a")))
                 it.setData(Qt.ItemDataRole.UserRole, str(e.age_class))
                 self.table.setItem(r, c, it)
+        self.table.resizeColumnsToContents()  # the number and "not yet called back" unclipped
         if entries and not self.table.selectedItems():
             self.table.selectRow(0)
         self.summary.setText(self.tr("%n call(s) to return", "", open_n))
