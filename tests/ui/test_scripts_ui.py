@@ -184,7 +184,7 @@ def test_call_list_page_build_call_and_record(qtbot, page, ids):
     assert page.lists.item(0).text() == "Return after a consultation — 2 open of 2"
     got = rows(page.table)
     assert [r[0] for r in got] == ["Иванова Ольга Петровна", "Петров Иван Ильич"]
-    assert got[0][1] == "+79161234567" and got[0][2] == "phone" and got[0][6] == "open"
+    assert got[0][1] == "+7 916 123-45-67" and got[0][2] == "phone" and got[0][6] == "open"
     assert not page.call_button.isEnabled()
     page.table.selectRow(1)
     assert page.call_button.isEnabled() and not page.release_button.isEnabled()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import phones
 from app.domain import Disposition
 from ui.scripts.panel import situation_title
 
@@ -150,10 +151,12 @@ class CallListPage(QWidget):
         self.table.setRowCount(len(entries))
         for r, e in enumerate(entries):
             fam = f" (+{len(e.member_ids) - 1})" if len(e.member_ids) > 1 else ""
-            vals = [e.patient_name + fam, e.phone_e164, self._channel_title(e.channel), e.reason, str(e.priority),
-                    e.due_at.astimezone().strftime("%H:%M"), self._status_title(e), str(e.attempts)]
+            vals = [e.patient_name + fam, phones.display(e.phone_e164), self._channel_title(e.channel), e.reason,
+                    str(e.priority), e.due_at.astimezone().strftime("%H:%M"), self._status_title(e), str(e.attempts)]
             for c, v in enumerate(vals):
-                self.table.setItem(r, c, QTableWidgetItem(v))
+                item = QTableWidgetItem(v)
+                item.setToolTip(v)  # the reason is often longer than its column
+                self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()  # names, phones and statuses unclipped
         self._update_buttons()
 
