@@ -47,6 +47,10 @@ class MeetingMode(QWidget):
         for w in (self.info, self.note):
             w.setFont(mid)
         self.note.setStyleSheet("background:#fff8d8; padding:8px;")
+        # under the clinic style sheet (which sizes every widget) the #meeting* rules apply
+        self.title.setObjectName("meetingTitle")
+        self.info.setObjectName("meetingInfo")
+        self.note.setObjectName("meetingNote")
         self.player = PlayerWidget(large=True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)

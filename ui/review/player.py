@@ -125,11 +125,13 @@ class PlayerWidget(QWidget):
         self.transcript = QListWidget()
         self.transcript.setWordWrap(True)
         self.transcript.setObjectName("reviewTranscript")
-        if large:
+        if large:  # meeting mode: read from across the room
             self.wave.setMinimumHeight(120)
             f = QFont(self.transcript.font())
             f.setPointSize(20)
             self.transcript.setFont(f)
+            # the clinic style sheet sets every widget's size; its #meetingTranscript rule wins there
+            self.transcript.setObjectName("meetingTranscript")
         self.play_btn = QPushButton(self.tr("Play"))
         self.play_btn.setShortcut("Ctrl+Space")
         self.time_label = QLabel("0:00 / 0:00")
