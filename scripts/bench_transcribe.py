@@ -6,7 +6,7 @@ channel 0 and caller on channel 1 with pauses between turns. Each engine/setting
 excluded and reported apart), peak memory (max RSS of this process), and WER against the known
 text (jiwer; lower case, punctuation stripped, ё->е, numbers as words).
 
-    .venv/bin/python scripts/bench_transcribe.py [--configs chosen,beam1,beam1_no_word_times] [--openai-model PATH]
+    .venv/bin/python scripts/bench_transcribe.py [--configs chosen,baseline,prompt+patience_2,...] [--openai-model PATH]
 """
 
 from __future__ import annotations
@@ -136,44 +136,129 @@ def _ordinal(n: int) -> str:
     return " ".join(w)
 
 
-def speaker_wer(turns, segments, lang: str) -> float:
+def speaker_texts(segments) -> dict[str, str]:
+    return {who: " ".join(s.text for s in segments if s.speaker == who) for who in ("admin", "caller")}
+
+
+def speaker_wer(turns, texts: dict[str, str], lang: str, numbers: str = "lemma") -> float:
     """WER over both speakers: each channel's hypothesis against that speaker's turns, in order
     (a speaker's segment may span several turns while the other channel talks in between)."""
     import jiwer
 
     refs, hyps = [], []
     for ch, who in ((0, "admin"), (1, "caller")):
-        refs.append(normalise(" ".join(t for c, t in turns if c == ch), lang))
-        hyps.append(normalise(" ".join(s.text for s in segments if s.speaker == who), lang))
+        refs.append(normalise(" ".join(t for c, t in turns if c == ch), lang, numbers))
+        hyps.append(normalise(texts[who], lang, numbers))
     return jiwer.wer(refs, hyps)
 
 
-def normalise(text: str, lang: str) -> str:
+_RU_CASES = ("n", "g", "d", "a", "i", "p")
+_RU_NUMERAL_LEMMA: dict[str, str] = {}
+
+
+def _ru_numeral_lemmas() -> dict[str, str]:
+    """Every case/gender/number form of a Russian cardinal or ordinal number word -> the cardinal
+    in the nominative (num2words), e.g. четырёх, четырьмя, четвёртой -> четыре; тысяч -> тысяча."""
+    if _RU_NUMERAL_LEMMA:
+        return _RU_NUMERAL_LEMMA
+    from num2words import num2words
+
+    def forms(n: int):
+        for case in _RU_CASES:
+            for gender in ("m", "f", "n"):
+                for plural in (False, True):
+                    for to in ("cardinal", "ordinal"):
+                        yield num2words(n, lang="ru", to=to, case=case, gender=gender, plural=plural)
+
+    m: dict[str, str] = {}
+    bases = list(range(0, 21)) + list(range(30, 100, 10)) + list(range(100, 1000, 100))
+    for n in bases:
+        lemma = num2words(n, lang="ru").replace("ё", "е")
+        for f in forms(n):
+            if len(f.split()) == 1:
+                m.setdefault(f.replace("ё", "е"), lemma)
+    for n, lemma in ((1000, "тысяча"), (1_000_000, "миллион")):
+        for k in (1, 2, 5):
+            for f in forms(k * n):
+                m.setdefault(f.split()[-1].replace("ё", "е"), lemma)
+    _RU_NUMERAL_LEMMA.update(m)
+    return m
+
+
+def normalise(text: str, lang: str, numbers: str = "lemma") -> str:
+    """Lower case, ё->е, punctuation stripped, digits as words (both sides alike).
+
+    numbers="lemma" (the default since this change): Russian digits via num2words, then every
+    Russian number word (any case, gender, cardinal or ordinal) to its nominative cardinal, so
+    "от 4 до 6 тысяч" and "от четырёх до шести тысяч" compare equal. This also forgives a spelled
+    numeral in the wrong case. numbers="plain": the earlier normalisation (digits to nominative
+    words only), reported alongside for comparison."""
     t = text.lower().replace("ё", "е")
     t = re.sub(r"(\d),(\d{3})\b", r"\1\2", t)
     t = re.sub(r"(\d+)[:.](\d\d)\b", lambda m: f"{m.group(1)} {m.group(2)}", t)
     t = re.sub(r"\b(\d+)(st|nd|rd|th)\b", lambda m: _ordinal(int(m.group(1))), t)
+    if lang == "ru" and numbers == "lemma":
+        from num2words import num2words
+
+        t = re.sub(r"(\d+)(?:-?(?:й|го|е|я|ого|ому|ым|ом|ая|ое|ые|ых|ой|ую|м|х))?(?![\w])",
+                   lambda m: " " + re.sub(r"^одна тысяча", "тысяча", num2words(int(m.group(1)), lang="ru"))
+                   .replace("ё", "е") + " ", t)
     t = re.sub(r"\d+", lambda m: " " + _num_words(int(m.group(0)), lang) + " ", t)
     t = t.replace("dr.", "doctor").replace("mr.", "mister").replace("roubles", "rubles")
     t = re.sub(r"[^\w\s]|_", " ", t)
-    return " ".join(t.split())
+    words = t.split()
+    if lang == "ru" and numbers == "lemma":
+        lemmas = _ru_numeral_lemmas()
+        words = [lemmas.get(w, w) for w in words]
+    return " ".join(words)
 
 
 TURNS = {"en": EN, "ru": RU}
 
-CONFIGS = {  # "chosen" = the defaults in AsrSettings
-    "chosen": dict(beam_size=5, compute_type="int8", word_timestamps=True, vad=True),
-    "beam1": dict(beam_size=1, compute_type="int8", word_timestamps=True, vad=True),
-    "beam1_no_word_times": dict(beam_size=1, compute_type="int8", word_timestamps=False, vad=True),
+# AsrSettings overrides; "chosen" = the defaults in AsrSettings, "baseline" = the defaults before
+# the decoding study (beam 5, no prompt, VAD min silence 500 ms / pad 400 ms, fallback on)
+BASE = dict(vocabulary_prompt=False, hotwords=False, beam_size=5, best_of=5, patience=1.0, length_penalty=1.0,
+            vad_min_silence_ms=500, vad_speech_pad_ms=400, temperature_fallback=True)
+CONFIGS = {
+    "chosen": {},
+    "baseline": BASE,
+    "beam1": {**BASE, "beam_size": 1},
+    "beam1_no_word_times": {**BASE, "beam_size": 1, "word_timestamps": False},
+    "prompt": {**BASE, "vocabulary_prompt": True},
+    "hotwords": {**BASE, "hotwords": True},
+    "prompt_hotwords": {**BASE, "vocabulary_prompt": True, "hotwords": True},
+    "no_fallback": {**BASE, "temperature_fallback": False},
+    "best_of_1": {**BASE, "best_of": 1},
+    "patience_2": {**BASE, "patience": 2.0},
+    "length_penalty_0.5": {**BASE, "length_penalty": 0.5},
+    "length_penalty_1.5": {**BASE, "length_penalty": 1.5},
+    "vad_silence_300": {**BASE, "vad_min_silence_ms": 300},
+    "vad_silence_1000": {**BASE, "vad_min_silence_ms": 1000},
+    "vad_pad_200": {**BASE, "vad_speech_pad_ms": 200},
+    "vad_pad_800": {**BASE, "vad_speech_pad_ms": 800},
+    "beam_8": {**BASE, "beam_size": 8, "best_of": 5},
 }
+SHOWN = ("beam_size", "best_of", "patience", "length_penalty", "temperature_fallback", "vocabulary_prompt",
+         "hotwords", "compute_type", "word_timestamps", "vad", "vad_min_silence_ms", "vad_speech_pad_ms", "threads")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--configs", default="chosen,beam1")
+    ap.add_argument("--configs", default="chosen,baseline")
     ap.add_argument("--openai-model", default="", help="real openai-whisper weights (.pt); none: not available")
     ap.add_argument("--workdir", default="")
+    ap.add_argument("--save-hyp", default="", help="write each run's transcripts (JSON) here")
+    ap.add_argument("--rescore", default="", help="only score transcripts saved with --save-hyp")
     args = ap.parse_args()
+    if args.rescore:
+        saved = json.loads(Path(args.rescore).read_text(encoding="utf-8"))
+        for label, langs in saved.items():
+            print(json.dumps({"config": label, **{
+                lang: {"wer": round(speaker_wer(TURNS[lang], t, lang), 4),
+                       "wer_plain_numbers": round(speaker_wer(TURNS[lang], t, lang, "plain"), 4)}
+                for lang, t in langs.items()}}, ensure_ascii=False))
+        return 0
+    hyps: dict[str, dict] = {}
 
     from app.settings import AsrSettings
     from app.transcription.engines import EngineUnavailable, create_engine, transcribe_channels
@@ -197,8 +282,7 @@ def main() -> int:
             return
         load = time.perf_counter() - t0
         res = {"engine": engine_name, "config": label, "available": True, "model": engine.model_name,
-               "settings": {k: getattr(asr, k) for k in ("beam_size", "compute_type", "word_timestamps", "vad",
-                                                         "vad_min_silence_ms", "threads")},
+               "settings": {k: getattr(asr, k) for k in SHOWN},
                "load_seconds": round(load, 2)}
         for lang, (audio, ref) in calls.items():
             load_before = os.getloadavg()[0]
@@ -208,20 +292,28 @@ def main() -> int:
             t0 = time.perf_counter()
             segs_auto = transcribe_channels(engine, audio[:, : 8000 * 20], 8000, "auto") if label == "chosen" else None
             secs = audio.shape[1] / 8000
+            texts = speaker_texts(segs)
+            hyps.setdefault(label, {})[lang] = texts
             res[lang] = {"rtf": round(dt / secs, 4), "seconds": round(dt, 2),
                          "cpu_seconds": round(cpu, 2), "cpu_rtf_per_core": round(cpu / 2 / secs, 4),
                          "loadavg_1min_before": round(load_before, 2),
-                         "wer": round(speaker_wer(TURNS[lang], segs, lang), 4), "segments": len(segs),
+                         "wer": round(speaker_wer(TURNS[lang], texts, lang), 4),
+                         "wer_plain_numbers": round(speaker_wer(TURNS[lang], texts, lang, "plain"), 4),
+                         "segments": len(segs),
                          "speakers": sorted({s.speaker for s in segs})}
             if segs_auto is not None:
                 res[lang]["auto_language_detected"] = sorted({s.language for s in segs_auto})
         res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         out["results"].append(res)
         print(json.dumps(res, ensure_ascii=False), file=sys.stderr, flush=True)
+        if args.save_hyp:
+            Path(args.save_hyp).write_text(json.dumps(hyps, ensure_ascii=False, indent=1), encoding="utf-8")
 
     for label in args.configs.split(","):
-        cfg = CONFIGS[label]
-        run("faster-whisper", label, AsrSettings(threads=2, **cfg))
+        cfg = {}  # "a+b": the overrides of a, then b's changes against the baseline
+        for part in label.split("+"):
+            cfg.update({k: v for k, v in CONFIGS[part].items() if part == label.split("+")[0] or BASE.get(k) != v})
+        run("faster-whisper", label, AsrSettings(threads=2, **cfg))  # noqa
     run("openai-whisper", "chosen", AsrSettings(threads=2, openai_model_path=args.openai_model, **CONFIGS["chosen"]))
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(out, ensure_ascii=False, indent=1))

@@ -46,6 +46,14 @@ class Engine(Protocol):
         """16 kHz mono float32 -> (segments with channel -1, detected language)."""
 
 
+def clinic_vocabulary(language: str) -> str | None:
+    """The generic clinic vocabulary (resources/asr/prompt_<lang>.txt) for prompting, or None."""
+    from importlib import resources
+
+    f = resources.files("resources") / "asr" / f"prompt_{language}.txt"
+    return " ".join(f.read_text(encoding="utf-8").split()) if f.is_file() else None
+
+
 # --- faster-whisper ------------------------------------------------------------------------
 
 class FasterWhisperEngine:
@@ -89,14 +97,19 @@ class FasterWhisperEngine:
         a = self.asr
         if language is None:
             language = self.detect_language(audio)
+        vocabulary = clinic_vocabulary(language) if (a.vocabulary_prompt or a.hotwords) else None
         segs, info = self.model.transcribe(
-            audio, language=language, beam_size=a.beam_size, best_of=a.beam_size,
-            vad_filter=a.vad, vad_parameters={"min_silence_duration_ms": a.vad_min_silence_ms},
+            audio, language=language, beam_size=a.beam_size, best_of=a.best_of,
+            patience=a.patience, length_penalty=a.length_penalty,
+            vad_filter=a.vad, vad_parameters={"min_silence_duration_ms": a.vad_min_silence_ms,
+                                              "speech_pad_ms": a.vad_speech_pad_ms},
             condition_on_previous_text=False, word_timestamps=a.word_timestamps,
             compression_ratio_threshold=a.compression_ratio_threshold,
             no_speech_threshold=a.no_speech_threshold, log_prob_threshold=a.log_prob_threshold,
             hallucination_silence_threshold=2.0 if a.word_timestamps else None,
-            temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+            temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if a.temperature_fallback else 0.0,
+            initial_prompt=vocabulary if a.vocabulary_prompt else None,
+            hotwords=vocabulary if a.hotwords else None,
         )
         total = max(len(audio) / MODEL_RATE, 1e-6)
         out = []

@@ -89,3 +89,25 @@ def test_post_filter_drops_repetition_loops():
     normal = Segment(0, "admin", 2, 4, "Запишу вас на вторник, на десять часов.")
     assert [s.text for s in drop_repetitions([credits, normal])] == [normal.text]
     assert drop_repetitions([normal]) == [normal]
+
+
+def test_clinic_vocabulary_is_generic():
+    from app.transcription.engines import clinic_vocabulary
+
+    ru, en = clinic_vocabulary("ru"), clinic_vocabulary("en")
+    assert "пломба" in ru and "Четверг" not in ru and "четверг" in ru
+    assert "filling" in en and "Tuesday" in en
+    assert clinic_vocabulary("de") is None
+    for name in ("Улыбк", "Смирнов", "Ольг", "Петров", "Smile", "Brown", "Collins"):  # the test calls' names
+        assert name not in ru + en
+
+
+def test_vocabulary_prompt_on_silence_gives_no_text():
+    """A prompt must not make the model say the vocabulary back on a silent or hissing line."""
+    from app.settings import AsrSettings
+    from app.transcription.engines import FasterWhisperEngine
+
+    engine = FasterWhisperEngine(AsrSettings(vocabulary_prompt=True))
+    for lang in ("ru", "en"):
+        assert transcribe_channels(engine, silence(20, noise_db=-50), 8000, lang) == []
+        assert transcribe_channels(engine, silence(20, noise_db=-35), 8000, lang) == []
