@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.domain import Disposition
+from app.review.scorecards import call_scores
 from app.review.access import Action, Principal
 from app.review.common import NotFound, call_checked, week_bounds, week_start
 from db.models.core import Call, User
-from db.models.review import CallScore, CallTag, Playlist, PlaylistBookmark, PlaylistItem, ReviewTag
+from db.models.review import CallTag, Playlist, PlaylistBookmark, PlaylistItem, ReviewTag
 from db.session import write_session
 
 _GOOD_OUTCOMES = {Disposition.BOOKED.value}
@@ -100,8 +101,7 @@ class CaseService:
         principal.require(Action.VIEW_ALL_CALLS)
         a, b = week_bounds(week_start(week))
         with self.sessions() as s:
-            score = (select(CallScore.call_id, func.avg(CallScore.total).label("score"))
-                     .group_by(CallScore.call_id).subquery())
+            score = call_scores()
             rows = s.execute(select(Call, User.full_name, score.c.score)
                              .outerjoin(User, User.id == Call.user_id)
                              .outerjoin(score, score.c.call_id == Call.id)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.review import audit
@@ -20,11 +20,12 @@ from app.review.access import Action, Principal
 from app.review.cases import Bookmark, CaseService
 from app.review.common import NotFound, call_checked
 from app.review.library import RecordingAccess
+from app.review.scorecards import ScorecardService
 from app.review.segments import ADMINISTRATOR, NoTranscripts, Segment, TranscriptSource
 from app.review.trackers import stem, words
 from db.models.core import Patient, User
 from db.models.recording import Recording
-from db.models.review import CallScore, CallTag, ReviewComment, ReviewTag
+from db.models.review import CallTag, ReviewComment, ReviewTag
 from db.session import write_session
 
 # Phone-like runs: an optional +, then at least 10 digits possibly split by spaces, dashes, dots, brackets.
@@ -147,7 +148,7 @@ class ExportService:
                 number = mask_phone(number) if (mask and number) else number
                 tags = [name for (name,) in s.execute(select(ReviewTag.name).join(CallTag, CallTag.tag_id == ReviewTag.id)
                                                       .where(CallTag.call_id == c.id).order_by(ReviewTag.name))]
-                score = s.scalar(select(func.avg(CallScore.total)).where(CallScore.call_id == c.id))
+                score = ScorecardService.call_score_of(s, c.id)
                 comments = list(s.scalars(select(ReviewComment).where(ReviewComment.call_id == c.id)
                                           .order_by(ReviewComment.at_s)))
                 clean = masker if mask else (lambda t: t)

@@ -11,12 +11,13 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.review import audit
+from app.review.scorecards import call_scores
 from app.review.access import Action, Principal
 from app.review.common import NotFound, call_checked
 from app.review.segments import NoTranscripts, SearchHit, Segment, TranscriptSource
 from db.models.core import Call, Patient, User
 from db.models.recording import Recording
-from db.models.review import CallAnalysis, CallScore, CallTag, ReviewTag
+from db.models.review import CallAnalysis, CallTag, ReviewTag
 from db.session import write_session
 
 
@@ -90,8 +91,7 @@ class LibraryService:
             hits = self.transcripts.search(q.text.strip())
             if not hits:
                 return []
-        score = (select(CallScore.call_id, func.avg(CallScore.total).label("score"))
-                 .group_by(CallScore.call_id).subquery())
+        score = call_scores()
         rec = (select(Recording.call_id, func.max(Recording.id).label("rid"))
                .where(Recording.status != "deleted").group_by(Recording.call_id).subquery())
         patient_name = func.trim(Patient.last_name + " " + Patient.first_name + " " + Patient.patronymic)

@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain import Disposition, VisitStatus
+from app.review.scorecards import call_scores
 from app.review.access import Action, Principal
 from app.review.common import week_start
 from db.models.core import Call, User, Visit
-from db.models.review import CallScore
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,7 @@ class ReportService:
     def weekly(self, principal: Principal, date_from: datetime, date_to: datetime) -> list[WeekRow]:
         principal.require(Action.REPORTS)
         with self.sessions() as s:
-            score = (select(CallScore.call_id, func.avg(CallScore.total).label("score"))
-                     .group_by(CallScore.call_id).subquery())
+            score = call_scores()
             rows = s.execute(select(Call, User.full_name, score.c.score)
                              .outerjoin(User, User.id == Call.user_id)
                              .outerjoin(score, score.c.call_id == Call.id)

@@ -20,6 +20,11 @@ from db.models.review import CallScore, CallScoreAnswer, ReviewComment, Scorecar
 from db.session import write_session
 
 
+
+def call_scores():
+    """Score per call: the mean of its reviewers' totals, as a subquery (call_id, score)."""
+    return select(CallScore.call_id, func.avg(CallScore.total).label("score")).group_by(CallScore.call_id).subquery()
+
 class ScoreError(Exception):
     pass
 
@@ -234,8 +239,7 @@ class ScorecardService:
             principal.require(Action.VIEW_OWN_CALLS)
             user_id = principal.user_id
         with self.sessions() as s:
-            per_call = (select(CallScore.call_id, func.avg(CallScore.total).label("score"))
-                        .group_by(CallScore.call_id).subquery())
+            per_call = call_scores()
             q = (select(Call.user_id, User.full_name, Call.ring_at, per_call.c.score)
                  .join(per_call, per_call.c.call_id == Call.id).join(User, User.id == Call.user_id))
             if since is not None:

@@ -265,11 +265,3 @@ class TagService:
                     s.delete(ct)
             s.flush()
             return sorted(t.name for t in tags.values() if t.id in wanted_ids)
-
-    def analysis(self, principal: Principal, call_id: int) -> CallAnalysis | None:
-        with self.sessions() as s:
-            call_checked(s, principal, call_id, Action.VIEW_OWN_CALLS)
-            a = s.get(CallAnalysis, call_id)
-            if a is not None:
-                s.expunge(a)
-            return a
