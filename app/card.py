@@ -7,12 +7,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app import phones
 from app.bonus import LedgerLine, replay
-from app.domain import AppointmentStatus, ComplaintStatus, StageStatus, VisitStatus
+from app.domain import AppointmentStatus, ComplaintStatus, StageStatus
 from db.models import (
     Appointment,
     BonusEntry,
