@@ -57,6 +57,21 @@ def list_input_devices() -> list[InputDevice]:
 
 
 @dataclass(frozen=True)
+class RecorderStats:
+    """Counters of one recording, per channel (administrator, caller); see Recorder.stats().
+
+    A lossless recording has no overflows and ``frames_written == frames_captured[i] +
+    silence_frames[i] + padded_frames[i]`` for both channels.
+    """
+
+    overflows: tuple[int, int]  # callbacks whose input reported an overflow (audio was lost)
+    frames_captured: tuple[int, int]  # frames delivered by the input(s)
+    frames_written: int  # frames (of both channels) handed to the RecordingWriter
+    silence_frames: tuple[int, int]  # silence filled in while that input stalled
+    padded_frames: tuple[int, int]  # silence added at stop to end both channels together
+
+
+@dataclass(frozen=True)
 class ChannelLevel:
     rms: float = 0.0  # 0..1 of full scale
     peak: float = 0.0
@@ -84,9 +99,23 @@ class Recorder:
         self._writer = None
         self._lock = threading.Lock()
         self._levels = (ChannelLevel(), ChannelLevel())
-        self.overflows = 0
+        self.overflows = 0  # callbacks that reported an input overflow, all inputs together
+        self._reset_counters()
         self.error = ""
         self.recording_id: int | None = None
+
+    def _reset_counters(self) -> None:
+        # Each element is written by one thread only (a PortAudio callback or the writer).
+        self._overflows = [0, 0]
+        self._captured = [0, 0]
+        self._written = 0
+        self._silence = [0, 0]
+        self._padded = [0, 0]
+
+    def stats(self) -> RecorderStats:
+        """Counters of the current (or last) recording; safe from any thread."""
+        return RecorderStats(tuple(self._overflows), tuple(self._captured), self._written,
+                             tuple(self._silence), tuple(self._padded))
 
     # --- control ------------------------------------------------------------------------
     @property
@@ -100,6 +129,7 @@ class Recorder:
             raise RecorderError("already recording")
         self.error = ""
         self.overflows = 0
+        self._reset_counters()
         self._queue = queue.Queue()
         self._streams = []
         try:
@@ -128,9 +158,15 @@ class Recorder:
         return self.recording_id
 
     def _open(self, sd, device, channels: int, which: int | None, what: str):
+        sides = (0, 1) if which is None else (which,)
+
         def callback(indata, frames, time_info, status):  # PortAudio thread: copy and go
             if status.input_overflow:
                 self.overflows += 1
+                for i in sides:
+                    self._overflows[i] += 1
+            for i in sides:
+                self._captured[i] += len(indata)
             self._queue.put((which, indata.copy()))
 
         try:
@@ -152,8 +188,17 @@ class Recorder:
             self._queue.put(_STOP)
             self._thread.join()
             self._thread = None
+            self._log_stats()
         self._levels = (ChannelLevel(), ChannelLevel())
         return self.recording_id
+
+    def _log_stats(self) -> None:
+        st = self.stats()
+        lost = any(st.overflows) or any(st.silence_frames)
+        (log.warning if lost else log.info)(
+            "recording %s: %d frames written; input overflows %d/%d, silence for a stalled input %d/%d frames, "
+            "padded at stop %d/%d frames (administrator/caller)", self.recording_id, st.frames_written,
+            *st.overflows, *st.silence_frames, *st.padded_frames)
 
     def levels(self) -> tuple[ChannelLevel, ChannelLevel]:
         """(administrator, caller) levels of the latest audio; safe from any thread."""
@@ -195,6 +240,7 @@ class Recorder:
                     lack = len(pend[other]) - len(pend[side])
                     if lack > self._max_skew and now - last_seen[side] > self._max_stall_s:
                         pend[side] = np.concatenate([pend[side], np.zeros(lack, np.int16)])
+                        self._silence[side] += lack
                 n = min(len(pend[0]), len(pend[1]))
                 if n:
                     self._emit(w, pend[0][:n], pend[1][:n])
@@ -205,6 +251,8 @@ class Recorder:
                 b = np.zeros(n, np.int16)
                 a[: len(pend[0])] = pend[0]
                 b[: len(pend[1])] = pend[1]
+                self._padded[0] += n - len(pend[0])
+                self._padded[1] += n - len(pend[1])
                 self._emit(w, a, b)
             w.close()
         except Exception as e:  # noqa: BLE001 - disk full, database gone: keep what was saved
@@ -218,6 +266,7 @@ class Recorder:
     def _emit(self, w, admin: np.ndarray, caller: np.ndarray) -> None:
         frames = np.stack([admin, caller], axis=1)
         w.write(frames)
+        self._written += len(frames)
         f = frames.astype(np.float32) / 32768.0
         lv = tuple(ChannelLevel(float(np.sqrt(np.mean(f[:, i] ** 2))), float(np.max(np.abs(f[:, i]))))
                    for i in (0, 1))

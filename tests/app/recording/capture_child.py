@@ -3,9 +3,9 @@
 Run as a separate process because PortAudio reads the ALSA configuration once, at
 initialisation: this script writes an ``.asoundrc`` into its own HOME with two capture devices
 of ALSA's ``file`` plugin (``cc_admin``, ``cc_caller``) whose ``infile`` is a FIFO, then feeds
-the FIFOs from raw 8 kHz s16 mono files at real-time pace (the ``null`` slave under the file
-plugin has no clock of its own; a blocking FIFO gives the capture a real-time clock). Only
-then does it import sounddevice and record with :class:`app.recording.capture.Recorder`.
+the FIFOs from raw 8 kHz s16 mono files at real-time pace (scripts/alsa_fifo.py, shared with
+scripts/bench_capture.py). Only then does it import sounddevice and record with
+:class:`app.recording.capture.Recorder`.
 
 Prints ``started <id>``, then ``at <s encoded> flushed <s fsynced>`` as they grow, ``done <id>``.
 """
@@ -22,36 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-ASOUNDRC = """
-pcm.cc_admin {{
-  type file
-  slave.pcm "null"
-  file "/dev/null"
-  infile "{admin}"
-  format "raw"
-}}
-pcm.cc_caller {{
-  type file
-  slave.pcm "null"
-  file "/dev/null"
-  infile "{caller}"
-  format "raw"
-}}
-"""
-
-
-def feed(src: Path, fd: int, go: threading.Event, rate: int = 8000) -> None:
-    """Write *src* into the FIFO at real-time pace, from when recording starts (``go``)."""
-    data = src.read_bytes()
-    go.wait()
-    t0, sent, blk = time.monotonic(), 0, 4096
-    for i in range(0, len(data), blk):
-        os.write(fd, data[i:i + blk])
-        sent += blk
-        ahead = sent / (2 * rate) - (time.monotonic() - t0) - 0.25
-        if ahead > 0:
-            time.sleep(ahead)
-    time.sleep(3600)  # keep the FIFO open; the parent ends this process
+from scripts.alsa_fifo import PacedFeeder, make_devices, open_fifo  # noqa: E402
 
 
 def main() -> None:
@@ -65,17 +36,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=3.0)
     a = ap.parse_args()
 
-    home = Path(os.environ["HOME"])
-    fifos = {k: home / f"{k}.fifo" for k in ("admin", "caller")}
-    for f in fifos.values():
-        if not f.exists():
-            os.mkfifo(f)
-    (home / ".asoundrc").write_text(ASOUNDRC.format(admin=fifos["admin"], caller=fifos["caller"]))
-    go = threading.Event()
-    for src, f in ((a.admin_raw, fifos["admin"]), (a.caller_raw, fifos["caller"])):
-        # O_RDWR: never blocks on open, and no EPIPE when PortAudio's probe closes its end.
-        fd = os.open(f, os.O_RDWR)
-        threading.Thread(target=feed, args=(Path(src), fd, go), daemon=True).start()
+    fifos = make_devices(Path(os.environ["HOME"]), ["cc_admin", "cc_caller"])
+    fds = [open_fifo(fifos["cc_admin"]), open_fifo(fifos["cc_caller"])]  # kept open until the end
+    feeder = PacedFeeder(fds, [Path(a.admin_raw).read_bytes(), Path(a.caller_raw).read_bytes()], lead_s=0.25)
 
     from app.recording.capture import Recorder
     from app.recording.store import RecordingStore
@@ -84,7 +47,7 @@ def main() -> None:
 
     store = RecordingStore(session_factory(make_engine(a.db)), a.storage, KeyManager(a.key_name))
     rec = Recorder(store, "cc_admin", "cc_caller", samplerate=8000, blocksize=256)
-    go.set()
+    threading.Thread(target=feeder.run, daemon=True).start()
     rid = rec.start(a.call_id)
     print(f"started {rid}", flush=True)
     t_end = time.monotonic() + a.seconds

@@ -7,6 +7,7 @@ PortAudio's callbacks to the encrypted file is the production code.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -14,12 +15,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.recording.capture import Recorder, RecorderError, list_input_devices
 from app.recording.store import RecordingStore
 from db.models import Call, Recording
-from tests.app.recording.conftest import dominant_hz, new_call, sox_raw
+from tests.app.recording.conftest import dominant_hz, new_call, sox_raw, tone
 
 CHILD = Path(__file__).with_name("capture_child.py")
 
@@ -127,3 +129,54 @@ def test_unknown_device_is_a_clear_error_and_creates_no_recording(store, session
     with sessions() as s:
         assert s.query(Recording).count() == 0
     assert isinstance(list_input_devices(), list)
+
+
+class _ScriptedStream:
+    """Stands in for sounddevice.InputStream: an input overflow cannot be caused here (the FIFO
+    devices have no clock to overrun), so each device's audio and the blocks flagged as
+    overflowed are scripted and handed to the Recorder's real callback when the stream starts."""
+
+    script: dict = {}
+
+    def __init__(self, device, samplerate, channels, dtype, blocksize, callback):
+        (self.audio, self.overflowed), self.callback = self.script[device], callback
+
+    def start(self):
+        import sounddevice as sd
+
+        pcm = (self.audio * 32767).astype(np.int16)[:, None]
+        for i in range(0, len(pcm), 256):
+            flags = sd.CallbackFlags()
+            flags.input_overflow = i // 256 in self.overflowed
+            self.callback(pcm[i:i + 256], 256, None, flags)
+
+    def stop(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_stats_count_overflows_captured_written_and_padded_frames(store, monkeypatch, caplog):
+    import sounddevice
+
+    # administrator: 10 blocks of 256 frames, the 4th flagged as overflowed; caller: 8 blocks
+    _ScriptedStream.script = {"adm": (tone(440, 2560 / 8000), {3}), "cal": (tone(1000, 2048 / 8000), set())}
+    monkeypatch.setattr(sounddevice, "InputStream", _ScriptedStream)
+    rec = Recorder(store, "adm", "cal")
+    with caplog.at_level(logging.INFO, logger="carecall.recording.capture"):
+        rid = rec.start(None)
+        assert rec.stop() == rid
+    st = rec.stats()
+    assert st.overflows == (1, 0) and rec.overflows == 1
+    assert st.frames_captured == (2560, 2048)
+    assert st.frames_written == 2560
+    # the caller's missing end is silence: filled at stop (or earlier, had the writer seen a stall)
+    assert st.silence_frames[0] == st.padded_frames[0] == 0
+    assert st.silence_frames[1] + st.padded_frames[1] == 512
+    warning = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warning) == 1 and "input overflows 1/0" in warning[0].getMessage()
+    audio, sr = store.load_audio(rid)
+    assert audio.shape == (2, 2560)
+    rms = lambda x: float((x ** 2).mean() ** 0.5)  # noqa: E731
+    assert rms(audio[1, -256:]) < 0.1 * rms(audio[1, 1000:1800])
