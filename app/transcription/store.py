@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Iterable, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Text, bindparam, delete, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.transcription import textnorm
 from app.transcription.crypto import TranscriptKeys
 from app.transcription.types import Segment, Word
+from db.base import utcnow
 from db.models.transcription import TranscriptSegment
+
+_CHUNK = 1000  # recording ids per DELETE ... IN (...)
+_ROWS_PER_EXECUTE = 5000  # segments per executemany (bounded parameter lists and memory)
 
 
 def aad(recording_id: int) -> bytes:
@@ -20,21 +26,45 @@ def aad(recording_id: int) -> bytes:
 def write_segments(s: Session, keys: TranscriptKeys, recording_id: int, job_id: int | None,
                    segments: list[Segment]) -> int:
     """Replace the transcript of *recording_id* with *segments* (in the session's transaction)."""
-    s.execute(delete(TranscriptSegment).where(TranscriptSegment.recording_id == recording_id))
+    return write_transcripts(s, keys, [(recording_id, job_id, segments)])
+
+
+def write_transcripts(s: Session, keys: TranscriptKeys,
+                      transcripts: Iterable[tuple[int, int | None, Sequence[Segment]]]) -> int:
+    """Replace the transcripts of several recordings at once (in the session's transaction):
+    ``(recording_id, job_id, segments)`` each. The same encryption and index tokens as
+    :func:`write_segments` (which is this with one item), written with one DELETE and batched
+    INSERTs (executemany), so bulk loads and re-indexing do not pay a round trip per segment.
+    Returns the number of segments written."""
+    items = list(transcripts)
+    if not items:
+        return 0
     pg = s.get_bind().dialect.name == "postgresql"
-    for seg in segments:
-        payload = json.dumps({"text": seg.text,
-                              "words": [[w.word, w.start, w.end, w.probability] for w in seg.words]},
-                             ensure_ascii=False).encode("utf-8")
-        toks = " ".join(textnorm.tokens(keys.index_key, seg.text))
-        s.add(TranscriptSegment(
-            recording_id=recording_id, job_id=job_id, channel=seg.channel, speaker=seg.speaker,
-            start_s=float(seg.start), end_s=float(seg.end), language=seg.language or "",
-            payload=keys.cipher.encrypt(payload, aad(recording_id)), key_id=keys.cipher.key_id,
-            search_tokens=func.to_tsvector("simple", toks) if pg else toks,
-        ))
-    s.flush()
-    return len(segments)
+    now = utcnow()
+    rows = []
+    for recording_id, job_id, segments in items:
+        ad = aad(recording_id)
+        for seg in segments:
+            payload = json.dumps({"text": seg.text,
+                                  "words": [[w.word, w.start, w.end, w.probability] for w in seg.words]},
+                                 ensure_ascii=False).encode("utf-8")
+            rows.append({
+                "recording_id": recording_id, "job_id": job_id, "channel": seg.channel,
+                "speaker": seg.speaker, "start_s": float(seg.start), "end_s": float(seg.end),
+                "language": seg.language or "", "payload": keys.cipher.encrypt(payload, ad),
+                "key_id": keys.cipher.key_id, "created_at": now,
+                "toks": " ".join(textnorm.tokens(keys.index_key, seg.text)),
+            })
+    ids = sorted({rid for rid, _, _ in items})
+    for i in range(0, len(ids), _CHUNK):
+        s.execute(delete(TranscriptSegment).where(TranscriptSegment.recording_id.in_(ids[i:i + _CHUNK])))
+    if rows:
+        toks = bindparam("toks", type_=Text())
+        stmt = insert(TranscriptSegment).values(
+            search_tokens=func.to_tsvector(literal("simple", REGCONFIG), toks) if pg else toks)
+        for i in range(0, len(rows), _ROWS_PER_EXECUTE):
+            s.execute(stmt, rows[i:i + _ROWS_PER_EXECUTE])
+    return len(rows)
 
 
 def decode_row(keys: TranscriptKeys, row: TranscriptSegment) -> Segment:

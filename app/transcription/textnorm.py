@@ -48,6 +48,7 @@ def stems(text: str) -> list[str]:
     return [stem(w) for _, _, w in words(text)]
 
 
+@lru_cache(maxsize=65536)
 def token(key: bytes, stem_: str) -> str:
     digest = hmac.new(key, stem_.encode("utf-8"), hashlib.sha256).digest()[:10]
     return "t" + base64.b32encode(digest).decode("ascii").lower()

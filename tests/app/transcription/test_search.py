@@ -91,3 +91,28 @@ def test_wrong_key_cannot_read(sessions, keys):
     with pytest.raises(DecryptionError):
         TranscriptStore(sessions, other).segments(r1)
     assert TranscriptSearch(sessions, other).search("пломба", 5) == []
+
+
+def test_bulk_write_replaces_and_indexes_several_recordings(sessions, keys):
+    from app.transcription.store import write_segments, write_transcripts
+    from db.session import write_session
+
+    r1, r2, r3 = add_recordings(sessions, 3)
+    with write_session(sessions) as s:
+        write_segments(s, keys, r1, None, [Segment(0, "admin", 0, 1, "Старый текст: выпала пломба.")])
+    with write_session(sessions) as s:
+        assert write_transcripts(s, keys, []) == 0
+        n = write_transcripts(s, keys, [
+            (r1, None, [Segment(0, "admin", 0, 1, "Запишу вас на чистку.")]),
+            (r2, None, [Segment(1, "caller", 2, 3, "Выпала пломба.", [Word("Выпала", 2, 2.4, 0.9)], "ru"),
+                        Segment(0, "admin", 0, 2, "Здравствуйте.")]),
+            (r3, None, []),
+        ])
+    assert n == 3
+    store, search = TranscriptStore(sessions, keys), TranscriptSearch(sessions, keys)
+    assert [h.recording_id for h in search.search("пломбу", 10)] == [r2]  # r1's old text is gone
+    assert [h.marked() for h in search.search("чистки", 10)] == ["Запишу вас на [чистку]."]
+    segs = store.segments(r2)
+    assert [(x.speaker, x.text) for x in segs] == [("admin", "Здравствуйте."), ("caller", "Выпала пломба.")]
+    assert segs[1].words == [Word("Выпала", 2, 2.4, 0.9)] and segs[1].language == "ru"
+    assert store.segments(r3) == []
