@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,7 @@ def restore_app(qapp, monkeypatch):
     ui_main.remove_translators(qapp, getattr(qapp, "_carecall_translators", []))
     qapp._carecall_translators = []
     qapp.setStyleSheet("")
+    gc.unfreeze()  # run() froze the start-up objects for the garbage collector: not for the next tests
 
 
 def test_database_error_shows_a_dialog_and_exits_1(restore_app, settings, monkeypatch):
@@ -93,6 +95,7 @@ def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app
             return
         w = wins[0]
         seen["title"] = w.windowTitle()
+        seen["frozen"] = gc.get_freeze_count()
         seen["pages"] = [w.pages.tabText(i) for i in range(w.pages.count())]
 
         def check(e164: str) -> None:
@@ -117,6 +120,7 @@ def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app
             seen["window"].close()
             seen["window"].deleteLater()
     assert seen["title"] == "CareCall"
+    assert seen["frozen"] > 10_000  # start-up's objects are out of the garbage collector's walks
     assert seen["pages"][0] == "Caller"
     assert errors.shown_dialogs[before:] == []  # every area in WINDOW_MODULES installed cleanly
     e164, is_chooser, rows = seen["shown"]
