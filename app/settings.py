@@ -145,10 +145,11 @@ class AudioSettings(_Section):
     storage_dir: str = ""  # empty: <data dir>/recordings; a shared folder for many workstations
     enabled: bool = True
     record_unknown_callers: bool = True  # callers not in the patient list (no consent on file)
-    # Ogg Opus, both channels together. Below 32 kbit/s Opus merges the stereo channels (measured:
-    # 16 kbit/s -> the caller fully audible on the administrator's channel, 20 -> -17 dB, 24 ->
-    # -26 dB, 32 -> separate), and the transcript then shows every phrase twice. See docs/recording.md.
-    bitrate_kbps: float = Field(default=32.0, ge=32.0, le=128.0)
+    # Opus kbit/s for all channels together; each channel is its own mono stream (format 2), so
+    # the speakers stay apart at any rate. 16 = 8 per channel: 110 KB per call-minute, +2..5 words
+    # per speaker per 3-minute call vs the original audio (32: -1..+5); 12 = libsndfile's floor of
+    # 6 per channel: 86 KB/min, +5..8 words. See docs/recording.md.
+    bitrate_kbps: float = Field(default=16.0, ge=12.0, le=128.0)
     flush_seconds: float = Field(default=1.0, gt=0.05, le=10.0)  # at most this much audio lost on a crash
 
     def resolved_storage_dir(self) -> Path:

@@ -1,8 +1,10 @@
 """Encrypted, crash-safe recordings on disk plus their rows in ``recordings``.
 
-The Ogg Opus stream is encoded in memory (soundfile over a virtual file) and sealed into the
-chunked container of :mod:`app.recording.container` about once per second of audio. Plaintext
-audio never reaches the disk. See docs/recording.md.
+Each channel is encoded as its own mono Ogg Opus stream in memory (soundfile over a virtual
+file); about once per second of audio the new bytes of all tracks are sealed as one chunk of the
+container of :mod:`app.recording.container` (format version 2). Version 1 files (one stereo Ogg
+Opus stream) are still read, played and recovered. Plaintext audio never reaches the disk.
+See docs/recording.md.
 """
 
 from __future__ import annotations
@@ -21,7 +23,19 @@ import soundfile as sf
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.recording.container import HEADER_LEN, ContainerError, SealedWriter, ogg_complete_prefix, read_sealed
+from app.recording.container import (
+    HEADER_LEN,
+    VERSION_1,
+    VERSION_2,
+    ContainerError,
+    Opened,
+    SealedWriter,
+    frame_tracks,
+    ogg_complete_prefix,
+    read_sealed,
+    split_tracks,
+)
+from app.recording.formats import audio_suffix
 from app.security.keys import KeyError_, KeyManager, WrongMasterKey
 from db.base import utcnow
 from db.models import Call, Recording
@@ -37,6 +51,7 @@ __all__ = [
     "RecordingUnavailable",
     "RecordingWriter",
     "WrongMasterKey",
+    "audio_suffix",
     "opus_compression_level",
 ]
 
@@ -44,7 +59,9 @@ STATUS_RECORDING = "recording"
 STATUS_COMPLETE = "complete"
 STATUS_INTERRUPTED = "interrupted"
 STATUS_DELETED = "deleted"
-FORMAT = "ogg-opus"
+FORMAT = "ogg-opus"  # v1: one stereo stream; v2: one mono stream per channel (see the file header)
+# Recovery re-seals salvaged audio in chunks of at most this many bytes per track.
+_RESEAL_CHUNK = 1 << 20
 
 
 class RecordingError(Exception):
@@ -64,7 +81,9 @@ class RecordingCorrupt(RecordingError):
 
 
 def opus_compression_level(bitrate_kbps: float, channels: int) -> float:
-    """libsndfile maps compression level l to a target of channels*(6000 + (1-l)*250000) bit/s."""
+    """libsndfile maps compression level l to a target of channels*(6000 + (1-l)*250000) bit/s.
+
+    *bitrate_kbps* is for all *channels* together; libsndfile's floor is 6 kbit/s per channel."""
     per_channel = max(6000.0, min(256000.0, bitrate_kbps * 1000.0 / channels))
     return 1.0 - (per_channel - 6000.0) / 250000.0
 
@@ -119,11 +138,15 @@ class _AppendSink:
 class RecordingWriter:
     """Accepts (n, channels) float32/int16 frames; seals and fsyncs about every flush_seconds.
 
+    Each channel goes to its own mono Ogg Opus encoder (format version 2), at
+    ``bitrate_kbps / channels`` each, so Opus never codes the speakers jointly.
     Use from one thread (the capture writer thread). ``close()`` marks the file complete.
     """
 
     def __init__(self, store: RecordingStore, recording_id: int, path: Path, dek: bytes,
                  samplerate: int, channels: int) -> None:
+        if not 1 <= channels <= 255:
+            raise ValueError(f"channels must be 1..255, not {channels}")
         self.store = store
         self.recording_id = recording_id
         self.samplerate = samplerate
@@ -133,15 +156,17 @@ class RecordingWriter:
         self._since_flush = 0
         self._flush_every = max(1, int(store.flush_seconds * samplerate))
         self._hash = hashlib.sha256()
-        self._sealed = SealedWriter(path, dek, recording_id, fsync=store.fsync)
-        self._sink = _AppendSink()
-        self._sf = sf.SoundFile(
-            self._sink, "w", samplerate=samplerate, channels=channels, format="OGG", subtype="OPUS",
-            compression_level=opus_compression_level(store.bitrate_kbps, channels),
-        )
-        _set_page_latency(self._sf, OGG_PAGE_LATENCY_MS)
+        self._sealed = SealedWriter(path, dek, recording_id, fsync=store.fsync, version=VERSION_2, tracks=channels)
+        self._sinks = [_AppendSink() for _ in range(channels)]
+        level = opus_compression_level(store.bitrate_kbps, channels)  # per-channel share of the bitrate
+        self._sfs = []
+        for sink in self._sinks:
+            f = sf.SoundFile(sink, "w", samplerate=samplerate, channels=1, format="OGG", subtype="OPUS",
+                             compression_level=level)
+            _set_page_latency(f, OGG_PAGE_LATENCY_MS)
+            self._sfs.append(f)
         self.closed = False
-        self._seal(last=False)  # the Ogg headers
+        self._seal(last=False)  # the Ogg headers, if libsndfile wrote them before the first audio
 
     def write(self, frames: np.ndarray) -> None:
         if self.closed:
@@ -153,7 +178,8 @@ class RecordingWriter:
             raise ValueError(f"expected frames of shape (n, {self.channels}), got {a.shape}")
         if a.dtype not in (np.float32, np.int16):
             a = a.astype(np.float32)
-        self._sf.write(np.ascontiguousarray(a))
+        for c, f in enumerate(self._sfs):
+            f.write(np.ascontiguousarray(a[:, c]))
         self.frames += len(a)
         self._since_flush += len(a)
         if self._since_flush >= self._flush_every:
@@ -161,23 +187,25 @@ class RecordingWriter:
 
     def flush(self) -> None:
         """Push encoded audio so far to disk as one sealed chunk (the crash-safety point)."""
-        self._sf.flush()
+        for f in self._sfs:
+            f.flush()
         self._seal(last=False)
         self.flushed_frames = self.frames
         self._since_flush = 0
 
     def _seal(self, last: bool) -> None:
-        data = self._sink.take()
+        data = frame_tracks([(t, sink.take()) for t, sink in enumerate(self._sinks)])
         if not data and not last:
             return
         self._hash.update(data)
         self._sealed.write_chunk(data, last=last)
 
     def close(self) -> int:
-        """Finish the stream, mark the file complete, update the row; returns the recording id."""
+        """Finish the streams, mark the file complete, update the row; returns the recording id."""
         if self.closed:
             return self.recording_id
-        self._sf.close()
+        for f in self._sfs:
+            f.close()
         self._seal(last=True)
         self.closed = True
         self.flushed_frames = self.frames
@@ -201,7 +229,8 @@ class RecordingWriter:
         if self.closed:
             return
         try:
-            self._sf.flush()
+            for f in self._sfs:
+                f.flush()
             self._seal(last=False)
         finally:
             self._sealed.abort()
@@ -223,7 +252,7 @@ class RecordingInfo:
 
 class RecordingStore:
     def __init__(self, sessions: sessionmaker[Session], storage_dir: str | Path, keys: KeyManager,
-                 bitrate_kbps: float = 32.0, flush_seconds: float = 1.0, fsync: bool = True) -> None:
+                 bitrate_kbps: float = 16.0, flush_seconds: float = 1.0, fsync: bool = True) -> None:
         self.sessions = sessions
         self.storage_dir = Path(storage_dir)
         self.keys = keys
@@ -327,25 +356,58 @@ class RecordingStore:
             raise RecordingCorrupt(f"recording {rec.id} is damaged or was altered: {opened.problem}")
         return opened
 
-    def open_decrypted(self, recording_id: int) -> bytes:
-        """The whole Ogg Opus file, decrypted in memory (for QMediaPlayer via a QBuffer)."""
+    def _payload(self, recording_id: int) -> Opened:
+        """The complete, checksum-verified plaintext payload of a finished recording."""
         with self.sessions() as s:
             rec = self._row(s, recording_id)
             if rec.status == STATUS_RECORDING:
                 raise RecordingUnavailable(f"recording {recording_id} is still being recorded")
             opened = self._open(rec, strict=True)
-        if rec.sha256 and hashlib.sha256(opened.data).hexdigest() != rec.sha256:
+            sha = rec.sha256
+        if sha and hashlib.sha256(opened.data).hexdigest() != sha:
             raise RecordingCorrupt(f"recording {recording_id} does not match its checksum")
-        return opened.data
+        return opened
+
+    def open_decrypted(self, recording_id: int) -> bytes:
+        """One playable file with every channel, decrypted in memory (for QMediaPlayer via a
+        QBuffer, and for export): version 1 recordings give their stereo Ogg Opus as stored,
+        version 2 ones a FLAC (16-bit) built from the decoded tracks. :func:`audio_suffix`
+        names the format."""
+        opened = self._payload(recording_id)
+        if opened.version == VERSION_1:
+            return opened.data
+        audio, sr = self._decode(recording_id, opened)
+        buf = io.BytesIO()
+        sf.write(buf, audio.T, sr, format="FLAC", subtype="PCM_16")
+        return buf.getvalue()
 
     def load_audio(self, recording_id: int) -> tuple[np.ndarray, int]:
         """Decoded audio, float32 of shape (channels, n): row 0 administrator, row 1 caller."""
-        data = self.open_decrypted(recording_id)
+        return self._decode(recording_id, self._payload(recording_id))
+
+    @staticmethod
+    def _decode(recording_id: int, opened: Opened) -> tuple[np.ndarray, int]:
         try:
-            audio, sr = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
-        except Exception as e:  # noqa: BLE001
+            if opened.version == VERSION_1:
+                audio, sr = sf.read(io.BytesIO(opened.data), dtype="float32", always_2d=True)
+                return np.ascontiguousarray(audio.T), sr
+            tracks, rates = [], set()
+            for stream in split_tracks(opened.data, opened.tracks):
+                if not stream:  # only a salvaged file can lack a track: it is silent
+                    tracks.append(np.zeros(0, np.float32))
+                    continue
+                x, r = sf.read(io.BytesIO(stream), dtype="float32", always_2d=True)
+                tracks.append(x[:, 0])
+                rates.add(r)
+        except Exception as e:  # noqa: BLE001 - libsndfile raises several types
             raise RecordingCorrupt(f"recording {recording_id} does not decode: {e}") from None
-        return np.ascontiguousarray(audio.T), sr
+        if len(rates) != 1:
+            raise RecordingCorrupt(f"recording {recording_id} has no audio or tracks at different sample rates")
+        # A salvaged recording can end a page earlier on one track: pad with silence.
+        out = np.zeros((len(tracks), max(len(x) for x in tracks)), dtype=np.float32)
+        for c, x in enumerate(tracks):
+            out[c, : len(x)] = x
+        return out, rates.pop()
 
     # --- crash recovery ---------------------------------------------------------------
     def recover_interrupted(self, stale_after_s: float = 30.0) -> list[int]:
@@ -382,41 +444,56 @@ class RecordingStore:
                     opened = self._open(rec, strict=False)
             except RecordingUnavailable:
                 opened = None
-        data = ogg_complete_prefix(opened.data) if opened else b""
-        duration = 0.0
-        if data:
-            try:
-                with sf.SoundFile(io.BytesIO(data)) as f:
-                    duration = f.frames / f.samplerate
-                    # libsndfile reports frames from the last granule position; count to be sure.
-                    if duration == 0:
-                        duration = len(f.read(dtype="float32")) / f.samplerate
-            except Exception:  # noqa: BLE001 - headers only, or nothing decodable
-                duration = 0.0
-        size = 0
-        if data:
-            # Re-seal the salvaged stream as a complete file under a fresh nonce prefix (the data
+        version = opened.version if opened else VERSION_2
+        streams = self._salvage(opened) if opened else []
+        duration = max((_ogg_seconds(x) for x in streams), default=0.0)
+        sha = ""
+        if any(streams):
+            # Re-seal the salvaged streams as a complete file under a fresh nonce prefix (the data
             # key is the same, so reusing the old nonces for different chunks is not allowed).
             dek = self.keys.unwrap(rec.wrapped_key, rec.key_id)
             tmp = path.with_suffix(".salvage")
             tmp.unlink(missing_ok=True)
-            w = SealedWriter(tmp, dek, rid, fsync=self.fsync)
-            w.write_chunk(data, last=True)
+            if version == VERSION_1:
+                w = SealedWriter(tmp, dek, rid, fsync=self.fsync, version=VERSION_1)
+                pieces = [streams[0][i:i + _RESEAL_CHUNK] for i in range(0, len(streams[0]), _RESEAL_CHUNK)]
+            else:
+                w = SealedWriter(tmp, dek, rid, fsync=self.fsync, version=VERSION_2, tracks=len(streams))
+                longest = max(len(x) for x in streams)
+                pieces = [frame_tracks([(t, x[i:i + _RESEAL_CHUNK]) for t, x in enumerate(streams)])
+                          for i in range(0, longest, _RESEAL_CHUNK)]
+            h = hashlib.sha256()
+            for k, piece in enumerate(pieces):
+                h.update(piece)
+                w.write_chunk(piece, last=k == len(pieces) - 1)
+            sha = h.hexdigest()
             os.replace(tmp, path)
             size = path.stat().st_size
         else:
+            size = 0
             path.unlink(missing_ok=True)
-        why = reason if data else reason + "; no audio survived"
-        self._finish(rid, STATUS_INTERRUPTED, duration, size, hashlib.sha256(data).hexdigest() if data else "", why)
+        why = reason if sha else reason + "; no audio survived"
+        self._finish(rid, STATUS_INTERRUPTED, duration, size, sha, why)
         with write_session(self.sessions) as s:
             rec = s.get(Recording, rid)
-            if not data:
+            if not sha:
                 rec.status = STATUS_INTERRUPTED
             if rec.call_id is not None:
                 call = s.get(Call, rec.call_id)
                 if call is not None:
                     call.interrupted = True
         log.warning("recording %s interrupted: %.1f s salvaged", rid, duration)
+
+    @staticmethod
+    def _salvage(opened: Opened) -> list[bytes]:
+        """Whole Ogg pages of each stream that survived (v1: one stream; v2: one per track)."""
+        if opened.version == VERSION_1:
+            return [ogg_complete_prefix(opened.data)]
+        try:
+            streams = split_tracks(opened.data, opened.tracks)
+        except ContainerError as e:  # authenticated chunks always parse; a bug otherwise
+            raise RecordingCorrupt(f"the salvaged audio does not parse: {e}") from None
+        return [ogg_complete_prefix(x) for x in streams]
 
     def _mark(self, rid: int, status: str, error: str = "") -> None:
         with write_session(self.sessions) as s:
@@ -441,6 +518,21 @@ class RecordingStore:
             rec.status = STATUS_DELETED
             rec.finished_at = rec.finished_at or utcnow()
         log.info("recording %s deleted", recording_id)
+
+
+def _ogg_seconds(stream: bytes) -> float:
+    """Duration of an Ogg Opus stream (0 for headers only or nothing decodable)."""
+    if not stream:
+        return 0.0
+    try:
+        with sf.SoundFile(io.BytesIO(stream)) as f:
+            duration = f.frames / f.samplerate
+            # libsndfile reports frames from the last granule position; count to be sure.
+            if duration == 0:
+                duration = len(f.read(dtype="float32")) / f.samplerate
+            return duration
+    except Exception:  # noqa: BLE001 - headers only, or nothing decodable
+        return 0.0
 
 
 def _resample(x: np.ndarray, src: int, dst: int) -> np.ndarray:

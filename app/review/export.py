@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.recording.formats import audio_suffix
 from app.review import audit
 from app.review.access import Action, Principal
 from app.review.cases import Bookmark, CaseService
@@ -189,8 +190,9 @@ class ExportService:
                                    .order_by(Recording.id.desc()))
                     if rec is not None:
                         (out / "audio").mkdir(exist_ok=True)
-                        f = out / "audio" / f"case_{n:02d}_call_{c.id}.ogg"
-                        f.write_bytes(self.recordings.open_decrypted(rec.id))
+                        data = self.recordings.open_decrypted(rec.id)  # FLAC (format 2) or Ogg (1)
+                        f = out / "audio" / f"case_{n:02d}_call_{c.id}{audio_suffix(data)}"
+                        f.write_bytes(data)
                         audio_files.append(f)
                         audio_ids.append(rec.id)
                         parts.append(f"<p>Audio: <a href='audio/{f.name}'>{f.name}</a></p>")

@@ -177,7 +177,8 @@ class LibraryService:
                         .order_by(Recording.id.desc()))
 
     def open_audio(self, principal: Principal, call_id: int, purpose: str = "player") -> tuple[int, bytes]:
-        """The decrypted recording (Ogg in memory) for playback; every opening is audited."""
+        """The decrypted recording (FLAC, or Ogg for old recordings; in memory) for playback; every
+        opening is audited."""
         if self.recordings is None:
             raise NotFound("recordings are not available on this workstation")
         with write_session(self.sessions) as s:

@@ -6,6 +6,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from app.recording.formats import audio_suffix
+
 
 def _mmss(ms: int) -> str:
     s = max(0, ms) // 1000
@@ -31,13 +33,13 @@ class RecordingPlayer(QWidget):
         self.player.durationChanged.connect(self._on_duration)
         self.player.positionChanged.connect(self._on_position)
 
-    def load(self, ogg: bytes) -> None:
-        """``ogg``: :meth:`RecordingStore.open_decrypted` output."""
+    def load(self, data: bytes) -> None:
+        """``data``: :meth:`RecordingStore.open_decrypted` output (FLAC, or Ogg for old recordings)."""
         self.player.stop()
         buf = QBuffer(self)
-        buf.setData(QByteArray(ogg))
+        buf.setData(QByteArray(data))
         buf.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.player.setSourceDevice(buf, QUrl("recording.ogg"))
+        self.player.setSourceDevice(buf, QUrl("recording" + audio_suffix(data)))
         if self._buffer is not None:
             self._buffer.deleteLater()
         self._buffer = buf

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.recording.formats import audio_suffix
 from app.review.adherence import silent_gaps
 from app.review.segments import ADMINISTRATOR, Segment
 from app.review.waveform import Waveform, waveform_of
@@ -229,7 +230,7 @@ class PlayerWidget(QWidget):
             self._buffer = QBuffer(self)
             self._buffer.setData(self._bytes)
             self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-            self.player.setSourceDevice(self._buffer, QUrl("recording.ogg"))
+            self.player.setSourceDevice(self._buffer, QUrl("recording" + audio_suffix(data)))
         else:
             self.player.setSource(QUrl())
         self.player.setPlaybackRate(self.speed.currentData())
