@@ -13,7 +13,7 @@ from app.transcription import textnorm
 from app.transcription.crypto import TranscriptKeys
 from app.transcription.types import Segment, Word
 from db.base import utcnow
-from db.models.transcription import TranscriptSegment
+from db.models.transcription import TranscriptDocument, TranscriptSegment
 
 _CHUNK = 1000  # recording ids per DELETE ... IN (...)
 _ROWS_PER_EXECUTE = 5000  # segments per executemany (bounded parameter lists and memory)
@@ -35,35 +35,47 @@ def write_transcripts(s: Session, keys: TranscriptKeys,
     ``(recording_id, job_id, segments)`` each. The same encryption and index tokens as
     :func:`write_segments` (which is this with one item), written with one DELETE and batched
     INSERTs (executemany), so bulk loads and re-indexing do not pay a round trip per segment.
-    Returns the number of segments written."""
-    items = list(transcripts)
+    Each recording also gets its search document (the distinct tokens of all its segments, see
+    ``TranscriptDocument``). Returns the number of segments written."""
+    # A recording given twice: its last transcript wins, as with two write_segments calls.
+    items = list({rid: (rid, job_id, segs) for rid, job_id, segs in transcripts}.values())
     if not items:
         return 0
     pg = s.get_bind().dialect.name == "postgresql"
     now = utcnow()
-    rows = []
+    rows, docs = [], {}
     for recording_id, job_id, segments in items:
         ad = aad(recording_id)
+        doc = docs.setdefault(recording_id, {})
         for seg in segments:
             payload = json.dumps({"text": seg.text,
                                   "words": [[w.word, w.start, w.end, w.probability] for w in seg.words]},
                                  ensure_ascii=False).encode("utf-8")
+            toks = textnorm.tokens(keys.index_key, seg.text)
+            doc.update(dict.fromkeys(toks))
             rows.append({
                 "recording_id": recording_id, "job_id": job_id, "channel": seg.channel,
                 "speaker": seg.speaker, "start_s": float(seg.start), "end_s": float(seg.end),
                 "language": seg.language or "", "payload": keys.cipher.encrypt(payload, ad),
-                "key_id": keys.cipher.key_id, "created_at": now,
-                "toks": " ".join(textnorm.tokens(keys.index_key, seg.text)),
+                "key_id": keys.cipher.key_id, "created_at": now, "toks": " ".join(toks),
             })
-    ids = sorted({rid for rid, _, _ in items})
+    ids = sorted(docs)
     for i in range(0, len(ids), _CHUNK):
-        s.execute(delete(TranscriptSegment).where(TranscriptSegment.recording_id.in_(ids[i:i + _CHUNK])))
+        chunk = ids[i:i + _CHUNK]
+        s.execute(delete(TranscriptSegment).where(TranscriptSegment.recording_id.in_(chunk)))
+        s.execute(delete(TranscriptDocument).where(TranscriptDocument.recording_id.in_(chunk)))
+    toks = bindparam("toks", type_=Text())
+    cfg = literal("simple", REGCONFIG)
     if rows:
-        toks = bindparam("toks", type_=Text())
-        stmt = insert(TranscriptSegment).values(
-            search_tokens=func.to_tsvector(literal("simple", REGCONFIG), toks) if pg else toks)
+        stmt = insert(TranscriptSegment).values(search_tokens=func.to_tsvector(cfg, toks) if pg else toks)
         for i in range(0, len(rows), _ROWS_PER_EXECUTE):
             s.execute(stmt, rows[i:i + _ROWS_PER_EXECUTE])
+    doc_rows = [{"recording_id": rid, "toks": " ".join(d)} for rid, d in docs.items() if d]
+    if doc_rows:
+        stmt = insert(TranscriptDocument).values(
+            search_tokens=func.strip(func.to_tsvector(cfg, toks)) if pg else toks)
+        for i in range(0, len(doc_rows), _ROWS_PER_EXECUTE):
+            s.execute(stmt, doc_rows[i:i + _ROWS_PER_EXECUTE])
     return len(rows)
 
 

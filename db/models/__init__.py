@@ -20,7 +20,7 @@ from db.models.core import (
 from db.models.recording import Recording
 from db.models.telephony import MissedCall  # noqa: F401  (telephony, issue 5)
 from db.models.deployment import ChangeEvent, ImportLink, ImportMapping, ImportRun  # noqa: F401  (issue 7)
-from db.models.transcription import TranscriptionJob, TranscriptSegment
+from db.models.transcription import TranscriptDocument, TranscriptionJob, TranscriptSegment
 from db.models.scripts import CallList, CallListAttempt, CallListEntry, ScriptVersion
 from db.models.review import (  # noqa: F401  (review and training, issue 6)
     AuditEntry,
@@ -41,6 +41,7 @@ __all__ = [
     "Recording",
     "TranscriptionJob",
     "TranscriptSegment",
+    "TranscriptDocument",
     "CallList",
     "CallListAttempt",
     "CallListEntry",

@@ -4,9 +4,12 @@ Segment text is stored encrypted (AES-GCM, see app/transcription/crypto.py). The
 holds only keyed hashes of normalised, stemmed words (``search_tokens``): a plain string of
 hash tokens on SQLite, indexed by the FTS5 table ``transcript_fts`` (external content, kept in
 sync by triggers), and a ``tsvector`` ('simple' configuration) with a GIN index on PostgreSQL.
-The FTS5 table, its shadow tables and the GIN index are created by migration 0007 for one
-backend only, so they are listed in ``Base.metadata.info["unmanaged"]`` and schema comparisons
-skip them.
+``transcript_documents`` holds the same tokens once per recording (the distinct tokens of the
+whole transcript), indexed the same way (FTS5 ``transcript_doc_fts`` with ``detail=none`` / GIN),
+so a search finds the matching recordings without visiting their segments (migration 0007a).
+The FTS5 tables, their shadow tables and the GIN indexes are created by migrations 0007/0007a
+for one backend only, so they are listed in ``Base.metadata.info["unmanaged"]`` and schema
+comparisons skip them.
 """
 
 from __future__ import annotations
@@ -24,14 +27,13 @@ JOB_STATUSES = ("pending", "running", "done", "failed")
 # Objects that exist on one backend only (created by migration 0007), not described here.
 FTS_TABLE = "transcript_fts"
 GIN_INDEX = "ix_transcript_segments_search_gin"
+DOC_FTS_TABLE = "transcript_doc_fts"
+DOC_GIN_INDEX = "ix_transcript_documents_search_gin"
 UNMANAGED = {
-    FTS_TABLE,
-    f"{FTS_TABLE}_data",
-    f"{FTS_TABLE}_idx",
-    f"{FTS_TABLE}_docsize",
-    f"{FTS_TABLE}_config",
-    f"{FTS_TABLE}_content",
+    *(f"{t}{suffix}" for t in (FTS_TABLE, DOC_FTS_TABLE)
+      for suffix in ("", "_data", "_idx", "_docsize", "_config", "_content")),
     GIN_INDEX,
+    DOC_GIN_INDEX,
 }
 Base.metadata.info.setdefault("unmanaged", set()).update(UNMANAGED)
 
@@ -78,3 +80,13 @@ class TranscriptSegment(Base):
     search_tokens: Mapped[str | None] = mapped_column(SearchTokens)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __table_args__ = (Index("ix_transcript_segments_recording_id", "recording_id", "start_s"),)
+
+
+class TranscriptDocument(Base):
+    """The search tokens of a recording's whole transcript: the distinct tokens of its segments,
+    written with them (app.transcription.store). Searches find recordings here, then look at
+    the segments of the recordings shown only."""
+
+    __tablename__ = "transcript_documents"
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"), primary_key=True)
+    search_tokens: Mapped[str | None] = mapped_column(SearchTokens)

@@ -116,3 +116,54 @@ def test_bulk_write_replaces_and_indexes_several_recordings(sessions, keys):
     assert [(x.speaker, x.text) for x in segs] == [("admin", "Здравствуйте."), ("caller", "Выпала пломба.")]
     assert segs[1].words == [Word("Выпала", 2, 2.4, 0.9)] and segs[1].language == "ru"
     assert store.segments(r3) == []
+
+
+def test_documents_hold_each_recordings_tokens_and_the_migration_builds_them(db_url, engine, sessions, keys):
+    """transcript_documents: the distinct tokens of a recording's segments, replaced with them;
+    migration 0007a builds them for transcripts stored before it."""
+    from alembic import command
+    from sqlalchemy import func, select
+
+    from app.transcription.store import write_transcripts
+    from db.models.transcription import TranscriptDocument
+    from db.session import alembic_config, upgrade, write_session
+
+    r1, r2 = add_recordings(sessions, 2)
+    with write_session(sessions) as s:
+        write_transcripts(s, keys, [(r1, None, [Segment(0, "admin", 0, 1, "Запись на чистку."),
+                                                 Segment(1, "caller", 1, 2, "Чистку? Да, запись.")]),
+                                    (r2, None, [Segment(1, "caller", 0, 1, "Выпала пломба.")])])
+
+    def docs():
+        with sessions() as s:
+            col = TranscriptDocument.search_tokens
+            if db_url.startswith("postgresql"):
+                col = func.array_to_string(func.tsvector_to_array(col), " ")
+            return {r: sorted(t.split()) for r, t in s.execute(select(TranscriptDocument.recording_id, col))}
+
+    want = {r1: sorted(textnorm.tokens(keys.index_key, "запись на чистку да")),
+            r2: sorted(textnorm.tokens(keys.index_key, "выпала пломба"))}
+    assert docs() == want
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007a-1")
+    upgrade(engine)
+    assert docs() == want
+
+    def doc_match(words):  # the documents' own index: FTS5 on SQLite, GIN on PostgreSQL
+        toks = textnorm.tokens(keys.index_key, words)
+        with sessions() as s:
+            if db_url.startswith("postgresql"):
+                return s.scalars(text("SELECT recording_id FROM transcript_documents WHERE "
+                                      "search_tokens @@ to_tsquery('simple', :q)"), {"q": " & ".join(toks)}).all()
+            return s.scalars(text("SELECT rowid FROM transcript_doc_fts WHERE transcript_doc_fts MATCH :q"),
+                             {"q": " AND ".join(f'"{t}"' for t in toks)}).all()
+
+    assert doc_match("пломбу") == [r2] and doc_match("запись чистки") == [r1] and doc_match("пломба запись") == []
+    with write_session(sessions) as s:  # replaced with the transcript, dropped with the recording
+        write_transcripts(s, keys, [(r2, None, [Segment(0, "admin", 0, 1, "Запись на чистку.")])])
+    assert doc_match("пломбу") == [] and sorted(doc_match("чистка")) == sorted([r1, r2])
+    with write_session(sessions) as s:
+        s.execute(text("DELETE FROM recordings WHERE id = :r"), {"r": r1})
+    assert doc_match("чистка") == [r2] and list(docs()) == [r2]
