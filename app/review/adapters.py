@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence as SequenceABC
 from typing import Sequence
 
 from sqlalchemy import select
@@ -60,6 +61,38 @@ class TranscriptionSource:
             if h.call_id is not None:
                 out.setdefault(h.call_id, []).append(h.marked("[[", "]]"))
         return {cid: SearchHit(cid, tuple(snips)) for cid, snips in out.items()}
+
+    def call_condition(self, text: str, call_id):
+        return self.searcher.call_condition(text, call_id)
+
+    def snippets(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, SearchHit]:
+        return {cid: SearchHit(cid, _Marked(hits))
+                for cid, hits in self.searcher.call_hits(text, call_ids, per_call).items()}
+
+
+class _Marked(SequenceABC):
+    """A call's hits as snippets marked with [[ ]], made when read (CallHits decrypts the
+    first at once, the others when asked for)."""
+
+    def __init__(self, hits):
+        self._hits = hits
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(h.marked("[[", "]]") for h in self._hits[i])
+        return self._hits[i].marked("[[", "]]")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SequenceABC) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
 
 
 def transcript_source(ctx):

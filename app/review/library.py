@@ -29,6 +29,8 @@ class RecordingAccess(Protocol):
     def delete(self, recording_id: int) -> None: ...
 
 
+SNIPPETS_PER_CALL = 5  # transcript snippets per call row (the page shows up to five)
+NOT_NULL_SORTS = ("date", "direction")  # calls.ring_at, calls.direction
 SORT_KEYS = ("date", "administrator", "patient", "direction", "situation", "disposition", "score", "duration")
 
 
@@ -86,21 +88,21 @@ class LibraryService:
         principal.require(Action.VIEW_OWN_CALLS)
         if q.sort not in SORT_KEYS:
             raise ValueError(f"unknown sort {q.sort!r}: use one of {', '.join(SORT_KEYS)}")
-        hits: dict[int, SearchHit] | None = None
-        if q.text.strip():
-            hits = self.transcripts.search(q.text.strip())
-            if not hits:
+        text = q.text.strip()
+        conds = []
+        if text:
+            # the transcript condition goes into this statement, so the filters, order and limit
+            # below apply to it in the database; snippets are made for the page only (_page)
+            cond = self.transcripts.call_condition(text, Call.id)
+            if cond is None:
                 return []
+            conds.append(cond)
         score = call_scores()
-        rec = (select(Recording.call_id, func.max(Recording.id).label("rid"))
-               .where(Recording.status != "deleted").group_by(Recording.call_id).subquery())
         patient_name = func.trim(Patient.last_name + " " + Patient.first_name + " " + Patient.patronymic)
-        stmt = (select(Call, User.full_name, patient_name.label("pname"), score.c.score, rec.c.rid)
+        stmt = (select(Call, User.full_name, patient_name.label("pname"), score.c.score)
                 .outerjoin(User, User.id == Call.user_id)
                 .outerjoin(Patient, Patient.id == Call.patient_id)
-                .outerjoin(score, score.c.call_id == Call.id)
-                .outerjoin(rec, rec.c.call_id == Call.id))
-        conds = []
+                .outerjoin(score, score.c.call_id == Call.id))
         if not principal.sees_all_calls:
             conds.append(Call.user_id == principal.user_id)
         if q.date_from is not None:
@@ -130,8 +132,6 @@ class LibraryService:
             conds.append(score.c.score >= q.min_score)
         if q.max_score is not None:
             conds.append(score.c.score <= q.max_score)
-        if hits is not None:
-            conds.append(Call.id.in_(list(hits)))
         if conds:
             stmt = stmt.where(and_(*conds))
         order = {
@@ -140,18 +140,26 @@ class LibraryService:
             "score": score.c.score, "duration": Call.end_at,  # refined in Python below
         }[q.sort]
         order_expr = order.desc() if q.descending else order.asc()
-        stmt = stmt.order_by(order_expr.nulls_last(), Call.id.desc()).limit(q.limit)
+        if q.sort not in NOT_NULL_SORTS:  # "NULLS LAST" on a NOT NULL column would keep
+            order_expr = order_expr.nulls_last()  # PostgreSQL from walking ix_calls_ring_at backwards
+        stmt = stmt.order_by(order_expr, Call.id.desc())
         with self.sessions() as s:
-            rows = s.execute(stmt).all()
+            rows, hits = self._page(s, stmt, q.limit, text)
             ids = [r[0].id for r in rows]
             tags: dict[int, list[str]] = {}
+            rids: dict[int, int] = {}
             if ids:
                 for cid, name in s.execute(select(CallTag.call_id, ReviewTag.name)
                                            .join(ReviewTag, ReviewTag.id == CallTag.tag_id)
                                            .where(CallTag.call_id.in_(ids)).order_by(ReviewTag.name)):
                     tags.setdefault(cid, []).append(name)
+                # the newest recording that is not deleted, for the page's calls only
+                rids = dict(s.execute(select(Recording.call_id, func.max(Recording.id))
+                                      .where(Recording.call_id.in_(ids), Recording.status != "deleted")
+                                      .group_by(Recording.call_id)).all())
             out = []
-            for c, admin, pname, sc, rid in rows:
+            for c, admin, pname, sc in rows:
+                rid = rids.get(c.id)
                 dur = (c.end_at - c.answer_at).total_seconds() if c.end_at and c.answer_at else None
                 out.append(CallRow(
                     c.id, c.ring_at, c.user_id, admin or "", c.patient_id, (pname or "").strip(),
@@ -162,6 +170,28 @@ class LibraryService:
         if q.sort == "duration":
             out.sort(key=lambda r: (r.duration_s is None, -(r.duration_s or 0) if q.descending else (r.duration_s or 0)))
         return out
+
+    def _page(self, s: Session, stmt, limit: int, text: str) -> tuple[list, dict[int, SearchHit]]:
+        """The first *limit* rows of *stmt* and, with a text, their snippets. The transcript
+        condition may let through calls whose words are in different segments; those have no
+        snippet and are dropped, and the next rows fill the page."""
+        if not text:
+            return s.execute(stmt.limit(limit)).all(), {}
+        rows: list = []
+        hits: dict[int, SearchHit] = {}
+        offset, size = 0, limit
+        while len(rows) < limit:
+            batch = s.execute(stmt.offset(offset).limit(size)).all()
+            found = self.transcripts.snippets(text, [r[0].id for r in batch], SNIPPETS_PER_CALL)
+            kept = [r for r in batch if r[0].id in found]
+            rows += kept
+            hits.update(found)
+            if len(batch) < size:
+                break
+            offset += size
+            # usually only a few were dropped: read about as many more as are missing
+            size = min(limit, int((limit - len(rows)) * len(batch) / max(len(kept), 1) * 1.2) + 10)
+        return rows[:limit], hits
 
     def situations(self) -> list[str]:
         with self.sessions() as s:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
+from sqlalchemy import ColumnElement, false
+
 ADMINISTRATOR = 0
 CALLER = 1
 
@@ -29,6 +31,16 @@ class TranscriptSource(Protocol):
 
     def search(self, text: str) -> dict[int, SearchHit]: ...
 
+    def call_condition(self, text: str, call_id: ColumnElement) -> ColumnElement[bool] | None:
+        """SQL condition on a call id column: the call's transcript may hold *text* (a superset
+        that :meth:`snippets` settles; it may be exact). ``None``: nothing to search for."""
+        ...
+
+    def snippets(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, SearchHit]:
+        """For these calls (a page): the matches of *text*, at most *per_call* per call; calls
+        that do not match are absent."""
+        ...
+
 
 class NoTranscripts:
     """Used until the transcription area is wired: no call has a transcript."""
@@ -37,6 +49,12 @@ class NoTranscripts:
         return []
 
     def search(self, text: str) -> dict[int, SearchHit]:
+        return {}
+
+    def call_condition(self, text: str, call_id: ColumnElement) -> ColumnElement[bool] | None:
+        return false()
+
+    def snippets(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, SearchHit]:
         return {}
 
 
@@ -64,3 +82,10 @@ class MemoryTranscripts:
             if snips:
                 out[cid] = SearchHit(cid, tuple(snips))
         return out
+
+    def call_condition(self, text: str, call_id: ColumnElement) -> ColumnElement[bool] | None:
+        return call_id.in_(list(self.search(text))) if text.strip() else None
+
+    def snippets(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, SearchHit]:
+        hits = self.search(text)
+        return {c: SearchHit(c, hits[c].snippets[:per_call]) for c in call_ids if c in hits}

@@ -4,21 +4,45 @@ The query is normalised, stemmed and hashed exactly as the index was (see textno
 by the database (FTS5 on SQLite, tsvector @@ tsquery on PostgreSQL; every query word must
 occur in the segment, in any word form), then the matching segments are decrypted here and the
 matched words are marked by comparing stems in Python.
+
+Searching calls (the review library) goes in two steps, so the work follows the page shown and
+not the number of matches:
+
+1. :meth:`TranscriptSearch.call_condition` - an SQL condition on a call id: the call has a
+   recording whose transcript holds every query word. It is matched against the per-recording
+   documents (``transcript_documents``: one FTS5 row / tsvector per recording), so a common
+   word costs one entry per recording, not one per segment. The caller adds its own filters,
+   order and limit to the same statement.
+2. :meth:`TranscriptSearch.call_hits` - for the calls on the page only: their segments holding
+   every query word (the segment-level index, restricted to those recordings), decrypted and
+   highlighted. A call whose words are in different segments has none; the library drops it.
 """
 
 from __future__ import annotations
 
 import html
+import json
+from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass, field
+from json.decoder import scanstring
+from typing import Sequence
 
-from sqlalchemy import select, text as sql
+from sqlalchemy import ColumnElement, exists, false, func, literal_column, select, text as sql
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.transcription import textnorm
 from app.transcription.crypto import TranscriptKeys
-from app.transcription.store import decode_row
+from app.transcription.store import aad, decode_row
 from db.models.recording import Recording
-from db.models.transcription import TranscriptSegment
+from db.models.transcription import TranscriptDocument, TranscriptSegment
+
+# SQLite: when at most this many recordings match, the calls are looked up from the matches;
+# above it the calls are walked in the caller's order (an index on the call time, say) and each
+# one is checked against the matches, so a common word stops after the first page.
+FEW_MATCHES = 2000
+# SQLite: segment id ranges of the page's recordings closer than this are read in one FTS query.
+_RANGE_GAP = 4000
+_COMPOUND_MAX = 400  # FTS range queries per statement (SQLite allows 500 SELECTs in a compound)
 
 
 @dataclass
@@ -51,13 +75,168 @@ class Hit:
 
 
 def highlight_spans(text: str, query_stems: set[str]) -> list[tuple[int, int]]:
-    return [(a, b) for a, b, w in textnorm.words(text) if textnorm.stem(w) in query_stems]
+    """Character spans of the words of *text* whose stem is one of *query_stems* (the same
+    word split as textnorm.words)."""
+    stem = textnorm.stem
+    return [m.span() for m in textnorm.WORD_RE.finditer(text) if stem(m.group()) in query_stems]
+
+
+def _text_of(keys: TranscriptKeys, recording_id: int, payload: bytes) -> str:
+    """The segment's text only (the word list is not parsed): payloads are written as
+    ``{"text": ..., "words": ...}``; anything else goes through json.loads."""
+    raw = keys.cipher.decrypt(payload, aad(recording_id)).decode("utf-8")
+    if raw.startswith('{"text": "'):
+        return scanstring(raw, 10)[0]
+    return json.loads(raw)["text"]
+
+
+class CallHits(SequenceABC):
+    """One call's matching segments (a read-only sequence of Hit). The first is decrypted and
+    highlighted when this is made; the others only when read, so a page of results decrypts
+    what it shows: one line per call, the rest for the call a person opens. Rows are
+    (id, recording_id, channel, speaker, start_s, end_s, payload)."""
+
+    def __init__(self, keys: TranscriptKeys, stems: set[str], call_id: int | None, rows: list[tuple]):
+        self._keys, self._stems, self._call_id, self._rows = keys, stems, call_id, rows
+        self._hits: list[Hit | None] = [None] * len(rows)
+        if rows:
+            self[0]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self._rows)))]
+        h = self._hits[i]
+        if h is None:
+            sid, rid, channel, speaker, start, end, payload = self._rows[i]
+            t = _text_of(self._keys, rid, payload)
+            h = self._hits[i] = Hit(rid, self._call_id, sid, speaker, channel, start, end, t,
+                                    highlight_spans(t, self._stems))
+        return h
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SequenceABC) and list(self) == list(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"CallHits({list(self)!r})"
 
 
 class TranscriptSearch:
     def __init__(self, sessions: sessionmaker[Session], keys: TranscriptKeys):
         self.sessions = sessions
         self.keys = keys
+
+    def call_condition(self, text: str, call_id: ColumnElement) -> ColumnElement[bool] | None:
+        """SQL condition on *call_id* (a column of the caller's statement): one of the call's
+        recordings has a transcript holding every word of *text* (in any of its segments;
+        :meth:`call_hits` tells which calls have them in one segment). ``None``: *text* has no
+        words. A text nothing can match gives ``false()``."""
+        toks = textnorm.tokens(self.keys.index_key, text)
+        if not toks:
+            return None
+        with self.sessions() as s:
+            pg = s.get_bind().dialect.name == "postgresql"
+            if pg:
+                match = TranscriptDocument.search_tokens.op("@@")(func.to_tsquery("simple", " & ".join(toks)))
+                return exists(select(1).select_from(Recording)
+                              .join(TranscriptDocument, TranscriptDocument.recording_id == Recording.id)
+                              .where(Recording.call_id == call_id, match))
+            m = " AND ".join(f'"{t}"' for t in toks)
+            docs = (select(literal_column("rowid")).select_from(sql("transcript_doc_fts"))
+                    .where(sql("transcript_doc_fts MATCH :dm").bindparams(dm=m)))
+            n = s.execute(select(func.count()).select_from(docs.limit(FEW_MATCHES + 1).subquery())).scalar_one()
+        if n == 0:
+            return false()
+        if n <= FEW_MATCHES:  # few: from the matching recordings to their calls
+            return call_id.in_(select(Recording.call_id).where(Recording.id.in_(docs)))
+        # many: walk the caller's calls and probe the matches (materialised once); "+ 0" keeps
+        # SQLite from driving the lookup by the match list instead of by the call
+        return exists(select(1).where(Recording.call_id == call_id, (Recording.id + 0).in_(docs)))
+
+    def call_hits(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, CallHits]:
+        """For *call_ids* (a page of calls): segments holding every word of *text*, at most
+        *per_call* per call (newest recording first, then in time order), highlighted. Only the
+        first of each call is decrypted here (the list shows it); the others when they are read
+        (see CallHits). Calls without such a segment are left out."""
+        stems = set(textnorm.stems(text))
+        toks = textnorm.tokens(self.keys.index_key, text)
+        if not toks or not call_ids:
+            return {}
+        with self.sessions() as s:
+            recs = dict(s.execute(select(Recording.id, Recording.call_id)
+                                  .where(Recording.call_id.in_(list(call_ids)))).all())
+            if not recs:
+                return {}
+            if s.get_bind().dialect.name == "postgresql":
+                rows = self._pg_segment_matches(s, toks, list(recs), per_call)
+            else:
+                rows = self._sqlite_segment_matches(s, toks, list(recs))
+        per: dict[int, list] = {}
+        for r in sorted(rows, key=lambda r: (-r[1], r[4], r[2])):  # newest recording, then time
+            lst = per.setdefault(recs[r[1]], [])
+            if len(lst) < per_call:
+                lst.append(r)
+        return {cid: CallHits(self.keys, stems, cid, lst) for cid, lst in per.items()}
+
+    @staticmethod
+    def _pg_segment_matches(s: Session, toks: list[str], rids: list[int], per_recording: int) -> list[tuple]:
+        """Segments of *rids* holding every token, the first *per_recording* of each in time
+        order: each recording's rows are read through the (recording_id, start_s) index and
+        tested one by one. coalesce() keeps the planner off the GIN index: for a common word
+        it would build a bitmap of every matching segment in the database first (50 ms for
+        250,000 segments) to keep a few thousand. JIT is off for this statement: its cost
+        estimate crosses jit_above_cost and compiling takes longer than running it."""
+        s.execute(sql("SET LOCAL jit = off"))
+        cur = s.connection().connection.cursor()
+        try:
+            cur.execute(
+                "SELECT t.id, t.recording_id, t.channel, t.speaker, t.start_s, t.end_s, t.payload "
+                "FROM unnest(%s::integer[]) AS r(id) CROSS JOIN LATERAL ("
+                " SELECT id, recording_id, channel, speaker, start_s, end_s, payload FROM transcript_segments"
+                " WHERE recording_id = r.id"
+                " AND coalesce(search_tokens, ''::tsvector) @@ to_tsquery('simple', %s)"
+                " ORDER BY start_s, channel LIMIT %s) AS t",
+                (rids, " & ".join(toks), per_recording))
+            return cur.fetchall()
+        finally:
+            cur.close()
+
+    @staticmethod
+    def _sqlite_segment_matches(s: Session, toks: list[str], rids: list[int]) -> list[tuple]:
+        """Segments of *rids* holding every token, as (id, recording_id, channel, speaker,
+        start_s, end_s, payload), through the FTS5
+        index restricted to the recordings' segment id ranges (close ranges read together);
+        the recording is checked on each row, as ids need not be contiguous per recording."""
+        bounds = s.execute(select(TranscriptSegment.recording_id, func.min(TranscriptSegment.id),
+                                  func.max(TranscriptSegment.id))
+                           .where(TranscriptSegment.recording_id.in_(rids))
+                           .group_by(TranscriptSegment.recording_id)).all()
+        ranges: list[list[int]] = []
+        for _, lo, hi in sorted(bounds, key=lambda b: b[1]):
+            if ranges and lo - ranges[-1][1] <= _RANGE_GAP:
+                ranges[-1][1] = max(ranges[-1][1], hi)
+            else:
+                ranges.append([lo, hi])
+        m = " AND ".join(f'"{t}"' for t in toks)
+        one = ("SELECT s.id, s.recording_id, s.channel, s.speaker, s.start_s, s.end_s, s.payload "
+               "FROM transcript_fts f JOIN transcript_segments s ON s.id = f.rowid "
+               "WHERE transcript_fts MATCH ? AND f.rowid >= ? AND f.rowid <= ?")
+        wanted = set(rids)
+        out: list[tuple] = []
+        cur = s.connection().connection.cursor()  # plain DB-API tuples: thousands of rows
+        try:
+            for i in range(0, len(ranges), _COMPOUND_MAX):
+                part = ranges[i:i + _COMPOUND_MAX]
+                cur.execute(" UNION ALL ".join([one] * len(part)), [x for lo, hi in part for x in (m, lo, hi)])
+                out += [r for r in cur.fetchall() if r[1] in wanted]
+        finally:
+            cur.close()
+        return out
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         stems = set(textnorm.stems(text))

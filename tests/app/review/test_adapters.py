@@ -72,3 +72,74 @@ def test_transcripts_search_and_checklist_from_the_other_areas(sessions):
     assert a.bonus_before_care and not a.deadline_named
     assert analyse_pending(rs) == {}  # analysed already
     assert list(analyse_pending(rs, again=True)) == [cid]
+
+
+def _library_calls(sessions, keys, texts_by_day):
+    """One call per day of November 2026 with one recording; texts: [(channel, text), ...]."""
+    from app.transcription.store import write_transcripts
+
+    with sessions() as s:
+        sup = user(s, "sup", Role.SUPERVISOR)
+        ids, items = [], []
+        for day, texts in texts_by_day:
+            c = call(s, None, dt(2026, 11, day))
+            r = recording(s, c, dt(2026, 11, day))
+            ids.append(c.id)
+            items.append((r.id, None, [TSegment(ch, "admin" if ch == 0 else "caller", float(k), k + 1.0, t)
+                                       for k, (ch, t) in enumerate(texts)]))
+        write_transcripts(s, keys, items)
+        s.commit()
+    return sup, ids
+
+
+def test_library_search_filters_orders_and_limits_in_the_database(sessions):
+    """Matches older than a thousand newer matching segments are still found when a filter
+    selects them (the search used to keep the newest 1000 segments, then filter), and every
+    query word must be in one segment: a call that has them in different segments is dropped
+    and the next one fills the page."""
+    keys = TranscriptKeys.from_master(os.urandom(32))
+    busy = [(0, "Выпала пломба, запишу вас.")] * 1200
+    sup, ids = _library_calls(sessions, keys, [
+        (2, [(1, "У меня выпала пломба."), (0, "Запишу вас на завтра.")]),
+        (3, [(1, "Пломба стоит дорого?"), (0, "Выпала — значит, приходите.")]),  # words apart
+        (4, [(1, "Выпала пломба вчера."), (0, "Выпала пломба? Приходите сегодня.")]),
+        (20, busy),
+    ])
+    lib = ReviewServices(sessions, transcripts=TranscriptionSource(sessions, keys)).library
+    rows = lib.query(sup, CallQuery(text="пломбу", date_from=dt(2026, 11, 1), date_to=dt(2026, 11, 10)))
+    assert [r.call_id for r in rows] == [ids[2], ids[1], ids[0]]
+    assert rows[2].highlights == ("У меня выпала [[пломба]].",)
+    # two words: the call with them in different segments is not a match; limit 1 and 2 refill
+    for limit, want in ((1, [ids[3]]), (2, [ids[3], ids[2]]), (10, [ids[3], ids[2], ids[0]])):
+        got = lib.query(sup, CallQuery(text="выпала пломба", limit=limit))
+        assert [r.call_id for r in got] == want
+    got = lib.query(sup, CallQuery(text="выпала пломба"))
+    assert len(got[0].highlights) == 5 and got[0].highlights[4] == "[[Выпала]] [[пломба]], запишу вас."
+    assert list(got[1].highlights) == ["[[Выпала]] [[пломба]] вчера.", "[[Выпала]] [[пломба]]? Приходите сегодня."]
+    assert lib.query(sup, CallQuery(text="пломба кариес")) == []
+    assert lib.query(sup, CallQuery(text="?!")) == []
+
+
+def test_library_search_plans_give_the_same_calls(sessions, monkeypatch):
+    """SQLite looks calls up from the matches when there are few, and walks the calls probing
+    the matches when there are many; both give the same page. A call with two recordings is
+    found through either and listed once."""
+    import app.transcription.search as search
+    from db.models import Call
+
+    keys = TranscriptKeys.from_master(os.urandom(32))
+    sup, ids = _library_calls(sessions, keys, [(d, [(1, f"Запись на чистку, {d} ноября.")]) for d in range(1, 13)])
+    with sessions() as s:  # the newest call gets a second recording, also about a cleaning
+        r = recording(s, s.get(Call, ids[-1]), dt(2026, 11, 12, 11))
+        write_segments(s, keys, r.id, None, [TSegment(0, "admin", 0.0, 1.0, "Чистка в пятницу.")])
+        s.commit()
+    lib = ReviewServices(sessions, transcripts=TranscriptionSource(sessions, keys)).library
+    first = lib.query(sup, CallQuery(text="чистка", limit=5))
+    assert [r.call_id for r in first] == ids[::-1][:5]
+    assert list(first[0].highlights) == ["[[Чистка]] в пятницу.", "Запись на [[чистку]], 12 ноября."]
+    for few in (0, 1000):  # walk the calls / look them up from the matches
+        monkeypatch.setattr(search, "FEW_MATCHES", few)
+        assert [r.call_id for r in lib.query(sup, CallQuery(text="чистка", limit=5))] == [r.call_id for r in first]
+        assert [r.call_id for r in lib.query(sup, CallQuery(text="чистка", date_to=dt(2026, 11, 3)))] == ids[1::-1]
+        assert [r.call_id for r in lib.query(sup, CallQuery(text="ноября", descending=False, limit=3))] == ids[:3]
+        assert lib.query(sup, CallQuery(text="кариес")) == []
