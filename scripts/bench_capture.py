@@ -97,14 +97,18 @@ def _recorder_main(a) -> int:
     master = bytes.fromhex(sys.stdin.readline().strip())
     from app.recording.capture import Recorder
     from app.recording.store import RecordingStore
+    from app.settings import AudioSettings
     from db.session import make_engine, session_factory
 
-    store = RecordingStore(session_factory(make_engine(a.db)), a.storage, _keys(master))
+    audio = AudioSettings()  # the shipped defaults: bitrate, flush interval
+    store = RecordingStore(session_factory(make_engine(a.db)), a.storage, _keys(master),
+                           bitrate_kbps=audio.bitrate_kbps, flush_seconds=audio.flush_seconds)
     rec = Recorder(store, DEVICES[0], DEVICES[1], samplerate=RATE, blocksize=BLOCK)
     import sounddevice as sd  # PortAudio reads HOME/.asoundrc now
 
     dev = sd.query_devices(DEVICES[0])
-    print("ready " + json.dumps({"portaudio": sd.get_portaudio_version()[1],
+    print("ready " + json.dumps({"portaudio": sd.get_portaudio_version()[1], "bitrate_kbps": audio.bitrate_kbps,
+                                 "flush_seconds": audio.flush_seconds,
                                  "default_high_input_latency_s": dev["default_high_input_latency"]}), flush=True)
 
     def sample() -> dict:
@@ -153,6 +157,13 @@ def _recorder_main(a) -> int:
 
 
 # --- the parent: speech, feeder, accounting -------------------------------------------------
+def _git_head() -> str:
+    r = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "app", "db"],
+                           capture_output=True, text=True).stdout.split()[1::2]
+    return r.stdout.strip()[:80] + (f" (uncommitted: {', '.join(dirty)})" if dirty else "")
+
+
 def _speech(cache: Path):
     """(2, n) int16: the English two-speaker call of bench_recording.py (Festival through G.711)."""
     import numpy as np
@@ -333,6 +344,7 @@ def main() -> int:
     out = {
         "minutes": a.minutes,
         "samplerate": RATE, "blocksize": BLOCK, "device_buffer_ms": a.device_buffer_ms,
+        "bitrate_kbps": ready["bitrate_kbps"], "flush_seconds": ready["flush_seconds"], "git_head": _git_head(),
         "speech_loop_seconds": round(call.shape[1] / RATE, 1),
         "portaudio": ready["portaudio"],
         "portaudio_default_high_input_latency_s": ready["default_high_input_latency_s"],
