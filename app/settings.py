@@ -161,13 +161,15 @@ class AsrSettings(_Section):
 
     engine: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
     model_path: str = ""  # empty: the bundled multilingual base model; else a local model dir
-    compute_type: str = "int8"
+    # float32: Russian WER 14.4% vs 16.7% with int8 weights, ~40% more CPU (docs/transcription.md);
+    # "int8" for slower machines
+    compute_type: str = "float32"
     threads: int = Field(default=2, ge=1, le=64)
     language: Literal["auto", "ru", "en"] = "auto"
     # openai-whisper (optional extra): a local checkpoint (.pt); empty = not available
     openai_model_path: str = ""
     model_cache_dir: str = ""  # empty: <user cache dir>/models (the bundled model is assembled there)
-    beam_size: int = Field(default=5, ge=1, le=10)  # 5: Russian WER 18.1% vs 18.9% greedy (no prompt)
+    beam_size: int = Field(default=4, ge=1, le=10)  # 4 pays for float32; 3 lost 8 Russian words
     word_timestamps: bool = True
     vad: bool = True
     vad_min_silence_ms: int = Field(default=500, ge=50, le=10_000)

@@ -217,10 +217,13 @@ TURNS = {"en": EN, "ru": RU}
 
 # AsrSettings overrides; "chosen" = the defaults in AsrSettings, "baseline" = the defaults before
 # the decoding study (beam 5, no prompt, VAD min silence 500 ms / pad 400 ms, fallback on)
-BASE = dict(vocabulary_prompt=False, hotwords=False, beam_size=5, best_of=5, patience=1.0, length_penalty=1.0,
+BASE = dict(compute_type="int8", vocabulary_prompt=False, hotwords=False, beam_size=5, best_of=5, patience=1.0, length_penalty=1.0,
             vad_min_silence_ms=500, vad_speech_pad_ms=400, temperature_fallback=True)
 CONFIGS = {
     "chosen": {},
+    "int8_prompt": {**BASE, "vocabulary_prompt": True},  # the default before float32
+    "float32_beam5": {"beam_size": 5},
+    "float32_beam3": {"beam_size": 3},
     "baseline": BASE,
     "beam1": {**BASE, "beam_size": 1},
     "beam1_no_word_times": {**BASE, "beam_size": 1, "word_timestamps": False},

@@ -15,6 +15,7 @@ post-filter (:func:`drop_repetitions`) that removes repeated-phrase loops.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Callable, Protocol
@@ -27,6 +28,14 @@ from app.transcription.audio import MODEL_RATE, to_model_rate
 from app.transcription.types import Segment, Word, speaker_for
 
 log = logging.getLogger("carecall.transcription")
+
+# CTranslate2 runs its matrix products on OpenMP (libgomp), whose idle threads spin by default.
+# On a front-desk PC shared with the window and other programs that spinning fights them for the
+# cores: measured under load 5 on 2 cores, float32 took RTF 2.24 spinning against 0.23 passive
+# (int8: 0.12 against 0.13, no difference; docs/transcription.md). libgomp reads this once,
+# when CTranslate2 loads, so it is set here, before any engine is imported; a value the clinic
+# set itself is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ENGINES = ("faster-whisper", "openai-whisper")
 LANGUAGES = ("ru", "en")  # "auto" chooses between these
