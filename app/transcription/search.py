@@ -43,6 +43,22 @@ FEW_MATCHES = 2000
 # SQLite: segment id ranges of the page's recordings closer than this are read in one FTS query.
 _RANGE_GAP = 4000
 _COMPOUND_MAX = 400  # FTS range queries per statement (SQLite allows 500 SELECTs in a compound)
+# SQLite: a page of calls spread out in time reads every match of the words when there are at
+# most this many (a fraction of a millisecond from the index), else probes each range.
+_ALL_MATCHES_MAX = 20000
+
+
+def _inside(ids: list[int], ranges: list[list[int]]) -> list[int]:
+    """The ids (ascending) that fall in one of the sorted, disjoint [lo, hi] ranges."""
+    out, j, n = [], 0, len(ranges)
+    for x in ids:
+        while j < n and ranges[j][1] < x:
+            j += 1
+        if j == n:
+            break
+        if x >= ranges[j][0]:
+            out.append(x)
+    return out
 
 
 @dataclass
@@ -168,25 +184,22 @@ class TranscriptSearch:
         if not toks or not call_ids:
             return {}
         with self.sessions() as s:
-            recs = dict(s.execute(select(Recording.id, Recording.call_id)
-                                  .where(Recording.call_id.in_(list(call_ids)))).all())
-            if not recs:
-                return {}
             if s.get_bind().dialect.name == "postgresql":
-                rows = self._pg_segment_matches(s, toks, list(recs), per_call)
+                rows = self._pg_segment_matches(s, toks, list(call_ids), per_call)
             else:
-                rows = self._sqlite_segment_matches(s, toks, list(recs))
+                rows = self._sqlite_segment_matches(s, toks, list(call_ids))
         per: dict[int, list] = {}
-        for r in sorted(rows, key=lambda r: (-r[1], r[4], r[2])):  # newest recording, then time
-            lst = per.setdefault(recs[r[1]], [])
+        for r in sorted(rows, key=lambda r: (-r[2], r[5], r[3])):  # newest recording, then time
+            lst = per.setdefault(r[0], [])
             if len(lst) < per_call:
-                lst.append(r)
+                lst.append(r[1:])
         return {cid: CallHits(self.keys, stems, cid, lst) for cid, lst in per.items()}
 
     @staticmethod
-    def _pg_segment_matches(s: Session, toks: list[str], rids: list[int], per_recording: int) -> list[tuple]:
-        """Segments of *rids* holding every token, the first *per_recording* of each in time
-        order: each recording's rows are read through the (recording_id, start_s) index and
+    def _pg_segment_matches(s: Session, toks: list[str], call_ids: list[int], per_recording: int) -> list[tuple]:
+        """(call_id, id, recording_id, channel, speaker, start_s, end_s, payload) of the calls'
+        segments holding every token, the first *per_recording* of each recording in time
+        order: each recording's rows are read through its (recording_id, start_s) index and
         tested one by one. coalesce() keeps the planner off the GIN index: for a common word
         it would build a bitmap of every matching segment in the database first (50 ms for
         250,000 segments) to keep a few thousand. JIT is off for this statement: its cost
@@ -195,48 +208,69 @@ class TranscriptSearch:
         cur = s.connection().connection.cursor()
         try:
             cur.execute(
-                "SELECT t.id, t.recording_id, t.channel, t.speaker, t.start_s, t.end_s, t.payload "
-                "FROM unnest(%s::integer[]) AS r(id) CROSS JOIN LATERAL ("
+                "SELECT r.call_id, t.id, t.recording_id, t.channel, t.speaker, t.start_s, t.end_s, t.payload "
+                "FROM recordings r CROSS JOIN LATERAL ("
                 " SELECT id, recording_id, channel, speaker, start_s, end_s, payload FROM transcript_segments"
                 " WHERE recording_id = r.id"
                 " AND coalesce(search_tokens, ''::tsvector) @@ to_tsquery('simple', %s)"
-                " ORDER BY start_s, channel LIMIT %s) AS t",
-                (rids, " & ".join(toks), per_recording))
+                " ORDER BY start_s, channel LIMIT %s) AS t "
+                "WHERE r.call_id = ANY(%s)",
+                (" & ".join(toks), per_recording, call_ids))
             return cur.fetchall()
         finally:
             cur.close()
 
     @staticmethod
-    def _sqlite_segment_matches(s: Session, toks: list[str], rids: list[int]) -> list[tuple]:
-        """Segments of *rids* holding every token, as (id, recording_id, channel, speaker,
-        start_s, end_s, payload), through the FTS5
-        index restricted to the recordings' segment id ranges (close ranges read together);
-        the recording is checked on each row, as ids need not be contiguous per recording."""
-        bounds = s.execute(select(TranscriptSegment.recording_id, func.min(TranscriptSegment.id),
-                                  func.max(TranscriptSegment.id))
-                           .where(TranscriptSegment.recording_id.in_(rids))
-                           .group_by(TranscriptSegment.recording_id)).all()
-        ranges: list[list[int]] = []
-        for _, lo, hi in sorted(bounds, key=lambda b: b[1]):
-            if ranges and lo - ranges[-1][1] <= _RANGE_GAP:
-                ranges[-1][1] = max(ranges[-1][1], hi)
-            else:
-                ranges.append([lo, hi])
-        m = " AND ".join(f'"{t}"' for t in toks)
-        one = ("SELECT s.id, s.recording_id, s.channel, s.speaker, s.start_s, s.end_s, s.payload "
-               "FROM transcript_fts f JOIN transcript_segments s ON s.id = f.rowid "
-               "WHERE transcript_fts MATCH ? AND f.rowid >= ? AND f.rowid <= ?")
-        wanted = set(rids)
-        out: list[tuple] = []
+    def _sqlite_segment_matches(s: Session, toks: list[str], call_ids: list[int]) -> list[tuple]:
+        """(call_id, id, recording_id, channel, speaker, start_s, end_s, payload) of the calls'
+        segments holding every token, through the FTS5 index restricted to the recordings'
+        segment id ranges (a recording's segments are written together, so their ids are
+        close): when all matches of the words in the database are few, they are read at once
+        and kept if inside a range; otherwise one FTS query per group of nearby ranges (one
+        for a page of recent calls). Each row's recording is checked, as ids need not be
+        contiguous."""
         cur = s.connection().connection.cursor()  # plain DB-API tuples: thousands of rows
         try:
-            for i in range(0, len(ranges), _COMPOUND_MAX):
-                part = ranges[i:i + _COMPOUND_MAX]
-                cur.execute(" UNION ALL ".join([one] * len(part)), [x for lo, hi in part for x in (m, lo, hi)])
-                out += [r for r in cur.fetchall() if r[1] in wanted]
+            ph = ",".join("?" * len(call_ids))
+            cur.execute("SELECT r.id, r.call_id, min(s.id), max(s.id) FROM recordings r "
+                        f"JOIN transcript_segments s ON s.recording_id = r.id WHERE r.call_id IN ({ph}) "
+                        "GROUP BY r.id", call_ids)
+            bounds = cur.fetchall()
+            call_of = {rid: cid for rid, cid, _, _ in bounds}
+            ranges: list[list[int]] = []
+            for _, _, lo, hi in sorted(bounds, key=lambda b: b[2]):
+                if ranges and lo - ranges[-1][1] <= _RANGE_GAP:
+                    ranges[-1][1] = max(ranges[-1][1], hi)
+                else:
+                    ranges.append([lo, hi])
+            if not ranges:
+                return []
+            m = " AND ".join(f'"{t}"' for t in toks)
+            cols = "s.id, s.recording_id, s.channel, s.speaker, s.start_s, s.end_s, s.payload"
+            rows: list[tuple] = []
+            ids = None
+            if len(ranges) > 1:  # spread out: are all matches few enough to read?
+                cur.execute("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH ? LIMIT ?",
+                            (m, _ALL_MATCHES_MAX + 1))
+                found = [r[0] for r in cur.fetchall()]
+                if len(found) <= _ALL_MATCHES_MAX:
+                    ids = _inside(found, ranges)
+            if ids is not None:
+                for i in range(0, len(ids), 5000):
+                    part = ids[i:i + 5000]
+                    cur.execute(f"SELECT {cols} FROM transcript_segments s WHERE s.id IN "
+                                f"({','.join('?' * len(part))})", part)
+                    rows += cur.fetchall()
+            else:
+                one = (f"SELECT {cols} FROM transcript_fts f JOIN transcript_segments s ON s.id = f.rowid "
+                       "WHERE transcript_fts MATCH ? AND f.rowid >= ? AND f.rowid <= ?")
+                for i in range(0, len(ranges), _COMPOUND_MAX):
+                    part = ranges[i:i + _COMPOUND_MAX]
+                    cur.execute(" UNION ALL ".join([one] * len(part)), [x for lo, hi in part for x in (m, lo, hi)])
+                    rows += cur.fetchall()
         finally:
             cur.close()
-        return out
+        return [(call_of[r[1]], *r) for r in rows if r[1] in call_of]
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         stems = set(textnorm.stems(text))

@@ -137,8 +137,14 @@ def test_library_search_plans_give_the_same_calls(sessions, monkeypatch):
     first = lib.query(sup, CallQuery(text="чистка", limit=5))
     assert [r.call_id for r in first] == ids[::-1][:5]
     assert list(first[0].highlights) == ["[[Чистка]] в пятницу.", "Запись на [[чистку]], 12 ноября."]
-    for few in (0, 1000):  # walk the calls / look them up from the matches
+    # SQLite's ways: calls walked / looked up from the matches; the page's segments read by one
+    # FTS query over nearby ranges, by every match of the words, or by one query per range
+    for few, gap, all_max in ((0, 4000, 20000), (1000, -1, 20000), (1000, -1, 0), (0, -1, 0)):
         monkeypatch.setattr(search, "FEW_MATCHES", few)
+        monkeypatch.setattr(search, "_RANGE_GAP", gap)
+        monkeypatch.setattr(search, "_ALL_MATCHES_MAX", all_max)
+        assert [list(r.highlights) for r in lib.query(sup, CallQuery(text="чистка", limit=2))] == \
+            [list(r.highlights) for r in first[:2]]
         assert [r.call_id for r in lib.query(sup, CallQuery(text="чистка", limit=5))] == [r.call_id for r in first]
         assert [r.call_id for r in lib.query(sup, CallQuery(text="чистка", date_to=dt(2026, 11, 3)))] == ids[1::-1]
         assert [r.call_id for r in lib.query(sup, CallQuery(text="ноября", descending=False, limit=3))] == ids[:3]
