@@ -42,9 +42,11 @@ def phrase(text: str, lang: str, workdir: Path) -> np.ndarray:
         txt.write_text(text + "\n", encoding="utf-8")
         subprocess.run(["text2wave", "-eval", VOICES[lang], str(txt), "-o", str(raw)],
                        check=True, capture_output=True, timeout=120)
-        subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-e", "u-law", "-t", "wav", str(ulaw)],
+        # -R: sox's dither is random unless repeatable; a fresh dither moved the benchmark's
+        # Russian WER by up to 3 words (docs/transcription.md), so every build is the same audio
+        subprocess.run(["sox", "-R", str(raw), "-r", str(RATE), "-c", "1", "-e", "u-law", "-t", "wav", str(ulaw)],
                        check=True, capture_output=True, timeout=60)
-        subprocess.run(["sox", str(ulaw), "-e", "signed-integer", "-b", "16", str(out) + ".tmp.wav"],
+        subprocess.run(["sox", "-R", str(ulaw), "-e", "signed-integer", "-b", "16", str(out) + ".tmp.wav"],
                        check=True, capture_output=True, timeout=60)
         Path(str(out) + ".tmp.wav").rename(out)
         for p in (txt, raw, ulaw):
