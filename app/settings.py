@@ -161,8 +161,8 @@ class AsrSettings(_Section):
 
     engine: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
     model_path: str = ""  # empty: the bundled multilingual base model; else a local model dir
-    # float32: Russian WER 14.4% vs 16.7% with int8 weights, ~40% more CPU (docs/transcription.md);
-    # "int8" for slower machines
+    # float32: benchmark Russian WER 13.7% vs 15.9% with int8 weights, for 1.8x the CPU (RTF about
+    # 0.11 vs 0.09 on 2 cores; docs/transcription.md); "int8" with beam 5 for a slow worker PC
     compute_type: str = "float32"
     threads: int = Field(default=2, ge=1, le=64)
     language: Literal["auto", "ru", "en"] = "auto"
