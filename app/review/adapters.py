@@ -62,8 +62,14 @@ class TranscriptionSource:
                 out.setdefault(h.call_id, []).append(h.marked("[[", "]]"))
         return {cid: SearchHit(cid, tuple(snips)) for cid, snips in out.items()}
 
-    def call_condition(self, text: str, call_id):
-        return self.searcher.call_condition(text, call_id)
+    def call_condition(self, text: str, call_id, walk: bool = True):
+        return self.searcher.call_condition(text, call_id, walk)
+
+    def prepare(self, s) -> None:
+        if s.get_bind().dialect.name == "postgresql":
+            from app.transcription.search import pg_interactive
+
+            pg_interactive(s)
 
     def snippets(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, SearchHit]:
         return {cid: SearchHit(cid, _Marked(hits))

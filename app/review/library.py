@@ -93,7 +93,8 @@ class LibraryService:
         if text:
             # the transcript condition goes into this statement, so the filters, order and limit
             # below apply to it in the database; snippets are made for the page only (_page)
-            cond = self.transcripts.call_condition(text, Call.id)
+            # newest first walks ix_calls_ring_at and stops at the limit; other orders see all
+            cond = self.transcripts.call_condition(text, Call.id, walk=q.sort == "date" and q.descending)
             if cond is None:
                 return []
             conds.append(cond)
@@ -144,6 +145,8 @@ class LibraryService:
             order_expr = order_expr.nulls_last()  # PostgreSQL from walking ix_calls_ring_at backwards
         stmt = stmt.order_by(order_expr, Call.id.desc())
         with self.sessions() as s:
+            if text:
+                self.transcripts.prepare(s)
             rows, hits = self._page(s, stmt, q.limit, text)
             ids = [r[0].id for r in rows]
             tags: dict[int, list[str]] = {}

@@ -31,9 +31,14 @@ class TranscriptSource(Protocol):
 
     def search(self, text: str) -> dict[int, SearchHit]: ...
 
-    def call_condition(self, text: str, call_id: ColumnElement) -> ColumnElement[bool] | None:
+    def call_condition(self, text: str, call_id: ColumnElement, walk: bool = True) -> ColumnElement[bool] | None:
         """SQL condition on a call id column: the call's transcript may hold *text* (a superset
-        that :meth:`snippets` settles; it may be exact). ``None``: nothing to search for."""
+        that :meth:`snippets` settles; it may be exact). ``None``: nothing to search for.
+        *walk*: the statement reads calls in an indexed order up to a limit (newest first)."""
+        ...
+
+    def prepare(self, s) -> None:
+        """Session settings for the statement that uses call_condition (or nothing)."""
         ...
 
     def snippets(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, SearchHit]:
@@ -51,8 +56,11 @@ class NoTranscripts:
     def search(self, text: str) -> dict[int, SearchHit]:
         return {}
 
-    def call_condition(self, text: str, call_id: ColumnElement) -> ColumnElement[bool] | None:
+    def call_condition(self, text: str, call_id: ColumnElement, walk: bool = True) -> ColumnElement[bool] | None:
         return false()
+
+    def prepare(self, s) -> None:
+        pass
 
     def snippets(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, SearchHit]:
         return {}
@@ -83,8 +91,11 @@ class MemoryTranscripts:
                 out[cid] = SearchHit(cid, tuple(snips))
         return out
 
-    def call_condition(self, text: str, call_id: ColumnElement) -> ColumnElement[bool] | None:
+    def call_condition(self, text: str, call_id: ColumnElement, walk: bool = True) -> ColumnElement[bool] | None:
         return call_id.in_(list(self.search(text))) if text.strip() else None
+
+    def prepare(self, s) -> None:
+        pass
 
     def snippets(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, SearchHit]:
         hits = self.search(text)

@@ -106,6 +106,14 @@ def _text_of(keys: TranscriptKeys, recording_id: int, payload: bytes) -> str:
     return json.loads(raw)["text"]
 
 
+def pg_interactive(s: Session) -> None:
+    """PostgreSQL, for the rest of this transaction: no JIT and no parallel workers. The
+    search's statements are estimated as costly (many rows they never read, thanks to the
+    limit) and got JIT compiling (3-6 ms) and parallel workers (8-30 ms to start, a 19 ms
+    walk became 52 ms) for queries that take 5-20 ms."""
+    s.execute(sql("SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"))
+
+
 class CallHits(SequenceABC):
     """One call's matching segments (a read-only sequence of Hit). The first is decrypted and
     highlighted when this is made; the others only when read, so a page of results decrypts
@@ -147,31 +155,45 @@ class TranscriptSearch:
         self.sessions = sessions
         self.keys = keys
 
-    def call_condition(self, text: str, call_id: ColumnElement) -> ColumnElement[bool] | None:
+    def call_condition(self, text: str, call_id: ColumnElement, walk: bool = True) -> ColumnElement[bool] | None:
         """SQL condition on *call_id* (a column of the caller's statement): one of the call's
-        recordings has a transcript holding every word of *text* (in any of its segments;
-        :meth:`call_hits` tells which calls have them in one segment). ``None``: *text* has no
-        words. A text nothing can match gives ``false()``."""
-        toks = textnorm.tokens(self.keys.index_key, text)
+        recordings has a transcript holding every word of *text* (in any of its segments, by
+        the documents' shortened tokens: a superset that :meth:`call_hits` settles, as it tells
+        which calls have the words in one segment). ``None``: *text* has no words. A text
+        nothing can match gives ``false()``.
+
+        The matching documents are counted first (up to FEW_MATCHES + 1). Few: the calls are
+        looked up from them. Many, and *walk* (the caller reads its calls in an indexed order
+        and stops at a limit, as the library's newest-first page does): each call read is
+        checked, so a common word costs about one check per row shown. Without *walk* (a page
+        sorted by something else must see every match anyway) the matches are used as a set.
+        The choice is made here rather than left to the planners: SQLite knows nothing of
+        FTS5 selectivity, and PostgreSQL takes words as independent (for "выпала пломба",
+        which come together, it expected 2,836 recordings for 15,992 and sorted them all)."""
+        toks = [textnorm.doc_token(t) for t in textnorm.tokens(self.keys.index_key, text)]
         if not toks:
             return None
         with self.sessions() as s:
             pg = s.get_bind().dialect.name == "postgresql"
             if pg:
-                match = TranscriptDocument.search_tokens.op("@@")(func.to_tsquery("simple", " & ".join(toks)))
-                return exists(select(1).select_from(Recording)
-                              .join(TranscriptDocument, TranscriptDocument.recording_id == Recording.id)
-                              .where(Recording.call_id == call_id, match))
-            m = " AND ".join(f'"{t}"' for t in toks)
-            docs = (select(literal_column("rowid")).select_from(sql("transcript_doc_fts"))
-                    .where(sql("transcript_doc_fts MATCH :dm").bindparams(dm=m)))
+                q = func.to_tsquery("simple", " & ".join(toks))
+                docs = select(TranscriptDocument.recording_id).where(TranscriptDocument.search_tokens.op("@@")(q))
+            else:
+                m = " AND ".join(f'"{t}"' for t in toks)
+                docs = (select(literal_column("rowid")).select_from(sql("transcript_doc_fts"))
+                        .where(sql("transcript_doc_fts MATCH :dm").bindparams(dm=m)))
             n = s.execute(select(func.count()).select_from(docs.limit(FEW_MATCHES + 1).subquery())).scalar_one()
         if n == 0:
             return false()
-        if n <= FEW_MATCHES:  # few: from the matching recordings to their calls
+        if n <= FEW_MATCHES or not walk:  # from the matching recordings to their calls
             return call_id.in_(select(Recording.call_id).where(Recording.id.in_(docs)))
-        # many: walk the caller's calls and probe the matches (materialised once); "+ 0" keeps
-        # SQLite from driving the lookup by the match list instead of by the call
+        if pg:  # OFFSET 0 keeps the planner from turning this into a join over all matches
+            return exists(select(1).select_from(Recording)
+                          .join(TranscriptDocument, TranscriptDocument.recording_id == Recording.id)
+                          .where(Recording.call_id == call_id, TranscriptDocument.search_tokens.op("@@")(q))
+                          .offset(0))
+        # SQLite: the matches are materialised once and probed per call; "+ 0" keeps it from
+        # driving the lookup by the match list instead of by the call
         return exists(select(1).where(Recording.call_id == call_id, (Recording.id + 0).in_(docs)))
 
     def call_hits(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, CallHits]:
@@ -202,9 +224,8 @@ class TranscriptSearch:
         order: each recording's rows are read through its (recording_id, start_s) index and
         tested one by one. coalesce() keeps the planner off the GIN index: for a common word
         it would build a bitmap of every matching segment in the database first (50 ms for
-        250,000 segments) to keep a few thousand. JIT is off for this statement: its cost
-        estimate crosses jit_above_cost and compiling takes longer than running it."""
-        s.execute(sql("SET LOCAL jit = off"))
+        250,000 segments) to keep a few thousand."""
+        pg_interactive(s)
         cur = s.connection().connection.cursor()
         try:
             cur.execute(

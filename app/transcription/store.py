@@ -35,8 +35,8 @@ def write_transcripts(s: Session, keys: TranscriptKeys,
     ``(recording_id, job_id, segments)`` each. The same encryption and index tokens as
     :func:`write_segments` (which is this with one item), written with one DELETE and batched
     INSERTs (executemany), so bulk loads and re-indexing do not pay a round trip per segment.
-    Each recording also gets its search document (the distinct tokens of all its segments, see
-    ``TranscriptDocument``). Returns the number of segments written."""
+    Each recording also gets its search document (the distinct tokens of all its segments, cut
+    to textnorm.doc_token; see ``TranscriptDocument``). Returns the number of segments written."""
     # A recording given twice: its last transcript wins, as with two write_segments calls.
     items = list({rid: (rid, job_id, segs) for rid, job_id, segs in transcripts}.values())
     if not items:
@@ -52,7 +52,7 @@ def write_transcripts(s: Session, keys: TranscriptKeys,
                                   "words": [[w.word, w.start, w.end, w.probability] for w in seg.words]},
                                  ensure_ascii=False).encode("utf-8")
             toks = textnorm.tokens(keys.index_key, seg.text)
-            doc.update(dict.fromkeys(toks))
+            doc.update(dict.fromkeys(map(textnorm.doc_token, toks)))
             rows.append({
                 "recording_id": recording_id, "job_id": job_id, "channel": seg.channel,
                 "speaker": seg.speaker, "start_s": float(seg.start), "end_s": float(seg.end),

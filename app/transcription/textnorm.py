@@ -60,3 +60,14 @@ def tokens(key: bytes, text: str) -> list[str]:
     for s in stems(text):
         seen.setdefault(token(key, s), None)
     return list(seen)
+
+
+# A recording's search document (transcript_documents) holds its tokens cut to 40 bits: that
+# is enough to tell which recordings may hold a word (a chance collision only adds a candidate
+# that the segment-level check drops), and keeps a document of ~100 words small (on
+# PostgreSQL under the 2 kB that would move it out of line into TOAST).
+DOC_TOKEN_CHARS = 9  # "t" + 8 base32 characters
+
+
+def doc_token(tok: str) -> str:
+    return tok[:DOC_TOKEN_CHARS]

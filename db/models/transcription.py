@@ -5,7 +5,7 @@ holds only keyed hashes of normalised, stemmed words (``search_tokens``): a plai
 hash tokens on SQLite, indexed by the FTS5 table ``transcript_fts`` (external content, kept in
 sync by triggers), and a ``tsvector`` ('simple' configuration) with a GIN index on PostgreSQL.
 ``transcript_documents`` holds the same tokens once per recording (the distinct tokens of the
-whole transcript), indexed the same way (FTS5 ``transcript_doc_fts`` with ``detail=none`` / GIN),
+whole transcript, cut to 40 bits), indexed the same way (FTS5 ``transcript_doc_fts`` with ``detail=none`` / GIN),
 so a search finds the matching recordings without visiting their segments (migration 0007a).
 The FTS5 tables, their shadow tables and the GIN indexes are created by migrations 0007/0007a
 for one backend only, so they are listed in ``Base.metadata.info["unmanaged"]`` and schema
@@ -83,8 +83,8 @@ class TranscriptSegment(Base):
 
 
 class TranscriptDocument(Base):
-    """The search tokens of a recording's whole transcript: the distinct tokens of its segments,
-    written with them (app.transcription.store). Searches find recordings here, then look at
+    """The search tokens of a recording's whole transcript: the distinct tokens of its segments
+    cut to textnorm.doc_token, written with them (app.transcription.store). Searches find recordings here, then look at
     the segments of the recordings shown only."""
 
     __tablename__ = "transcript_documents"

@@ -1,5 +1,6 @@
 """transcription: one search document per transcribed recording (the distinct tokens of its
-segments), so searches find recordings without reading segments
+segments, cut to 9 characters: app.transcription.textnorm.doc_token), so searches find
+recordings without reading segments
 
 Revision ID: 0007a
 Revises: 0007
@@ -30,17 +31,17 @@ def upgrade() -> None:
                                 name=op.f("fk_transcript_documents_recording_id_recordings"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("recording_id", name=op.f("pk_transcript_documents")),
     )
-    if pg:
+    if pg:  # tokens cut to 9 characters as app.transcription.textnorm.doc_token does
         op.execute("INSERT INTO transcript_documents (recording_id, search_tokens) "
-                   "SELECT recording_id, strip(to_tsvector('simple', string_agg("
-                   "array_to_string(tsvector_to_array(search_tokens), ' '), ' '))) "
-                   "FROM transcript_segments GROUP BY recording_id")
+                   "SELECT s.recording_id, strip(to_tsvector('simple', string_agg(left(t.tok, 9), ' '))) "
+                   "FROM transcript_segments s CROSS JOIN LATERAL unnest(tsvector_to_array(s.search_tokens)) "
+                   "AS t(tok) GROUP BY s.recording_id")
         op.execute("CREATE INDEX ix_transcript_documents_search_gin ON transcript_documents "
                    "USING gin (search_tokens)")
         return
     docs: dict[int, dict[str, None]] = {}
     for rid, toks in bind.execute(sa.text("SELECT recording_id, search_tokens FROM transcript_segments")):
-        docs.setdefault(rid, {}).update(dict.fromkeys((toks or "").split()))
+        docs.setdefault(rid, {}).update(dict.fromkeys(t[:9] for t in (toks or "").split()))
     if docs:
         bind.execute(sa.text("INSERT INTO transcript_documents (recording_id, search_tokens) VALUES (:r, :t)"),
                      [{"r": r, "t": " ".join(d)} for r, d in docs.items()])

@@ -141,8 +141,9 @@ def test_documents_hold_each_recordings_tokens_and_the_migration_builds_them(db_
                 col = func.array_to_string(func.tsvector_to_array(col), " ")
             return {r: sorted(t.split()) for r, t in s.execute(select(TranscriptDocument.recording_id, col))}
 
-    want = {r1: sorted(textnorm.tokens(keys.index_key, "запись на чистку да")),
-            r2: sorted(textnorm.tokens(keys.index_key, "выпала пломба"))}
+    want = {r1: sorted(map(textnorm.doc_token, textnorm.tokens(keys.index_key, "запись на чистку да"))),
+            r2: sorted(map(textnorm.doc_token, textnorm.tokens(keys.index_key, "выпала пломба")))}
+    assert all(len(t) == 9 for ts in want.values() for t in ts)
     assert docs() == want
     with engine.begin() as conn:
         cfg = alembic_config()
@@ -152,7 +153,7 @@ def test_documents_hold_each_recordings_tokens_and_the_migration_builds_them(db_
     assert docs() == want
 
     def doc_match(words):  # the documents' own index: FTS5 on SQLite, GIN on PostgreSQL
-        toks = textnorm.tokens(keys.index_key, words)
+        toks = [textnorm.doc_token(t) for t in textnorm.tokens(keys.index_key, words)]
         with sessions() as s:
             if db_url.startswith("postgresql"):
                 return s.scalars(text("SELECT recording_id FROM transcript_documents WHERE "
