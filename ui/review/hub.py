@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Callable
-
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -25,30 +22,14 @@ from app.review.access import Action, Principal
 from app.review.auth import SignInRefused
 from app.review.services import ReviewServices
 from ui.review import labels
-from ui.review.admin import ReviewAdminPage
-from ui.review.cases import CaseReviewPage
-from ui.review.library import CallLibraryPage
-from ui.review.reports import ReportsPage
-
-log = logging.getLogger("carecall.review")
 
 
 class SignInForm(QWidget):
-    """Login and password. The password check (Argon2id, deliberately slow, plus a write to the
-    audit log) runs on the task runner: the window stays live meanwhile (measured 1.3 s on the
-    UI thread under load, scripts/bench_ui_stall.py)."""
-
     signed_in = Signal(object)  # Principal
 
-    def __init__(self, services: ReviewServices, parent: QWidget | None = None, runner=None):
+    def __init__(self, services: ReviewServices, parent: QWidget | None = None):
         super().__init__(parent)
         self.rs = services
-        if runner is None:
-            from ui.tasks import SyncRunner
-
-            runner = SyncRunner()
-        self.runner = runner
-        self.busy = False
         self.login = QLineEdit()
         self.login.setObjectName("reviewLogin")
         self.password = QLineEdit()
@@ -78,32 +59,15 @@ class SignInForm(QWidget):
         self.login.returnPressed.connect(self.password.setFocus)
 
     def submit(self) -> None:
-        if self.busy:
+        try:
+            p = self.rs.auth.sign_in(self.login.text(), self.password.text())
+        except SignInRefused as e:
+            self.error.setText(self._say(str(e)))
+            self.password.clear()
             return
-        login, password = self.login.text(), self.password.text()
-        self.password.clear()
-        self._set_busy(True)
-        self.error.setText(self.tr("Signing in…"))
-        self.runner.run(lambda: self.rs.auth.sign_in(login, password), self._on_signed_in, self._on_refused)
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        for w in (self.button, self.login, self.password):
-            w.setEnabled(not busy)
-
-    def _on_signed_in(self, principal: Principal) -> None:
-        self._set_busy(False)
         self.error.clear()
-        self.signed_in.emit(principal)
-
-    def _on_refused(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(exc, SignInRefused):
-            self.error.setText(self._say(str(exc)))
-        else:  # the database is unreachable, say: shown here, the details in the log
-            log.error("sign-in failed", exc_info=(type(exc), exc, exc.__traceback__))
-            self.error.setText(self.tr("Cannot sign in: %1").replace("%1", str(exc)[:200]))
-        self.password.setFocus()
+        self.password.clear()
+        self.signed_in.emit(p)
 
     def _say(self, msg: str) -> str:
         """The service's refusal in the interface language."""
@@ -118,12 +82,7 @@ class SignInForm(QWidget):
 
 class ReviewHub(QStackedWidget):
     """Sign-in, then tabs: Calls (everyone), Case review (trainer, supervisor, manager),
-    Reports (supervisor, manager), Settings (taxonomy, audit).
-
-    Signing in builds the Calls page only; the other pages are built the first time their tab
-    is opened (or ``hub.cases`` / ``hub.reports`` / ``hub.admin`` is read): building all four at
-    once held the UI thread for 0.25-0.6 s (scripts/bench_ui_stall.py). Their modules are
-    imported with this one, at start-up, not at the first sign-in."""
+    Reports (supervisor, manager)."""
 
     signed_in = Signal(object)
     signed_out = Signal()
@@ -136,28 +95,17 @@ class ReviewHub(QStackedWidget):
         self.jobs = jobs  # the transcription queue for the library's per-call status
         self.retranscribe_choices = retranscribe_choices
         self.principal: Principal | None = None
-        self.sign_in_form = SignInForm(services, runner=runner)
+        self.sign_in_form = SignInForm(services)
         self.addWidget(self.sign_in_form)
         self.tabs: QTabWidget | None = None
-        self.library: CallLibraryPage | None = None
-        self._pages: dict[str, QWidget] = {}
-        self._lazy: dict[str, tuple[QWidget, str, Callable[[], QWidget]]] = {}
+        self.library = self.cases = self.reports = self.admin = None
         self.sign_in_form.signed_in.connect(self.open_for)
 
-    # the pages after the Calls page, built on first use
-    @property
-    def cases(self) -> CaseReviewPage | None:
-        return self._page("cases")
-
-    @property
-    def reports(self) -> ReportsPage | None:
-        return self._page("reports")
-
-    @property
-    def admin(self) -> ReviewAdminPage | None:
-        return self._page("admin")
-
     def open_for(self, principal: Principal) -> None:
+        from ui.review.cases import CaseReviewPage
+        from ui.review.library import CallLibraryPage
+        from ui.review.reports import ReportsPage
+
         self.principal = principal
         host = QWidget()
         lay = QVBoxLayout(host)
@@ -173,60 +121,27 @@ class ReviewHub(QStackedWidget):
         self.library = CallLibraryPage(self.rs, principal, self.runner, jobs=self.jobs,
                                        retranscribe_choices=self.retranscribe_choices)
         self.tabs.addTab(self.library, self.tr("Calls"))
-        self._pages, self._lazy = {}, {}
         if principal.can(Action.VIEW_PLAYLISTS):
-            self._later("cases", self.tr("Case review"), lambda: CaseReviewPage(self.rs, principal, self.runner))
+            self.cases = CaseReviewPage(self.rs, principal, self.runner)
+            self.tabs.addTab(self.cases, self.tr("Case review"))
         if principal.can(Action.REPORTS):
-            self._later("reports", self.tr("Reports"), lambda: ReportsPage(self.rs, principal, self.runner))
+            self.reports = ReportsPage(self.rs, principal, self.runner)
+            self.tabs.addTab(self.reports, self.tr("Reports"))
         if principal.can(Action.EDIT_TAXONOMY) or principal.can(Action.VIEW_AUDIT):
-            def admin_page() -> QWidget:
-                page = ReviewAdminPage(self.rs, principal, self.runner)
-                page.setMinimumHeight(1400)
-                return page
+            from ui.review.admin import ReviewAdminPage
 
-            self._later("admin", self.tr("Settings"), admin_page)
-        self.tabs.currentChanged.connect(self._on_tab)
+            self.admin = ReviewAdminPage(self.rs, principal, self.runner)
+            self.admin.setMinimumHeight(1400)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(self.admin)
+            self.tabs.addTab(scroll, self.tr("Settings"))
         lay.addWidget(self.tabs, 1)
         self.addWidget(host)
         self.setCurrentWidget(host)
         out.clicked.connect(self.sign_out)
         self.library.refresh()
         self.signed_in.emit(principal)
-
-    def _later(self, key: str, title: str, make: Callable[[], QWidget]) -> None:
-        holder = QWidget()
-        self._lazy[key] = (holder, title, make)
-        self.tabs.addTab(holder, title)
-
-    def _on_tab(self, index: int) -> None:
-        w = self.tabs.widget(index)
-        for key, (holder, _title, _make) in list(self._lazy.items()):
-            if holder is w:
-                self._page(key)
-
-    def _page(self, key: str) -> QWidget | None:
-        if key in self._pages:
-            return self._pages[key]
-        if key not in self._lazy or self.tabs is None:
-            return None
-        holder, title, make = self._lazy.pop(key)
-        page = make()
-        shown = page
-        if key == "admin":  # tall: in a scroll area
-            shown = QScrollArea()
-            shown.setWidgetResizable(True)
-            shown.setWidget(page)
-        i, current = self.tabs.indexOf(holder), self.tabs.currentIndex()
-        was = self.tabs.blockSignals(True)
-        try:
-            self.tabs.removeTab(i)
-            self.tabs.insertTab(i, shown, title)
-            self.tabs.setCurrentIndex(current)
-        finally:
-            self.tabs.blockSignals(was)
-        holder.deleteLater()
-        self._pages[key] = page
-        return page
 
     def sign_out(self) -> None:
         w = self.currentWidget()
@@ -235,8 +150,7 @@ class ReviewHub(QStackedWidget):
             self.removeWidget(w)
             w.deleteLater()
         self.principal = None
-        self.library = None
-        self._pages, self._lazy = {}, {}
+        self.library = self.cases = self.reports = self.admin = None
         self.signed_out.emit()
 
 

@@ -12,7 +12,6 @@ from app.review.access import Principal
 from app.review.cases import PlaylistInfo
 from app.review.library import CallQuery
 from app.review.services import ReviewServices
-from app.review.waveform import waveform_of
 from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 
@@ -95,28 +94,27 @@ class MeetingMode(QWidget):
         self.note.setVisible(bool(item.note))
         self.player.set_ranges([(b.start_s, b.stop_s) for b in item.bookmarks])
         cid = item.call_id
-        self.info.setText("")
+        rows = self.rs.library.query(self.principal, CallQuery(call_ids=[cid]))
+        if rows:
+            r = rows[0]
+            self.info.setText(" · ".join(x for x in (
+                r.administrator, labels.situation(r.situation), labels.disposition(r.disposition),
+                "" if r.score is None else f"{r.score:.0f}/100", labels.tags(r.tags)) if x))
 
         def work():
             from app.review.common import NotFound
 
-            rows = self.rs.library.query(self.principal, CallQuery(call_ids=[cid]))
             try:
                 _rid, data = self.rs.library.open_audio(self.principal, cid, purpose="meeting")
             except NotFound:
                 data = b""  # no recording: the transcript is still shown
-            return rows, data, self.rs.library.segments(self.principal, cid), waveform_of(data)
+            return data, self.rs.library.segments(self.principal, cid)
 
         def done(res) -> None:
             if self.case != index:
                 return
-            rows, data, segs, wf = res
-            if rows:
-                r = rows[0]
-                self.info.setText(" · ".join(x for x in (
-                    r.administrator, labels.situation(r.situation), labels.disposition(r.disposition),
-                    "" if r.score is None else f"{r.score:.0f}/100", labels.tags(r.tags)) if x))
-            self.player.load(data, segs, waveform=wf)
+            data, segs = res
+            self.player.load(data, segs)
             self.case_loaded.emit(index)
             if item.bookmarks:
                 self.play_bookmark(0)
