@@ -67,7 +67,9 @@ class PacedFeeder:
     ``lead_s``: run this far ahead of real time. ``buffer_frames``: model a device ring buffer of
     that size: a block that would not fit (the capture side is behind) is dropped and counted in
     ``overrun_frames`` instead of being written; with a non-blocking fd a full pipe counts the
-    same way. Counters (per input, frames): ``fed_frames`` written, ``overrun_frames`` lost.
+    same way. Counters (per input, frames): ``fed_frames`` written, ``overrun_frames`` lost;
+    ``overruns`` lists each loss as (seconds since start, input, frames, how late the feeder
+    itself was with that block, in seconds).
     """
 
     def __init__(self, fds: list[int], sources: list[bytes], rate: int = 8000, block_frames: int = 256,
@@ -89,6 +91,8 @@ class PacedFeeder:
         self.overrun_frames = [0] * len(fds)
         self.ticks_frames = 0  # frames the clock has gone through, per input
         self.max_late_s = 0.0  # how far the feeder itself fell behind its clock
+        self.overruns: list[tuple[float, int, int, float]] = []
+        self._late = 0.0
         self.started_at: float | None = None
         self._stop = threading.Event()
 
@@ -105,6 +109,7 @@ class PacedFeeder:
             while self.ticks_frames + self.block <= due:
                 late = time.monotonic() - t0 - (self.ticks_frames + self.block - self.lead) / self.rate
                 self.max_late_s = max(self.max_late_s, late)
+                self._late = late
                 for i, fd in enumerate(self.fds):
                     pos = (2 * self.ticks_frames) % self._len[i]
                     self._put(i, fd, self._src[i][pos:pos + bb])
@@ -117,13 +122,18 @@ class PacedFeeder:
     def _put(self, i: int, fd: int, data: bytes) -> None:
         n = len(data) // 2
         if self.buffer_bytes is not None and pending_bytes(fd) + len(data) > self.buffer_bytes:
-            self.overrun_frames[i] += n
+            self._overrun(i, n)
             return
         try:
             written = os.write(fd, data)  # <= PIPE_BUF: all or nothing
         except OSError as e:
             if e.errno != errno.EAGAIN:
                 raise
-            self.overrun_frames[i] += n
+            self._overrun(i, n)
             return
         self.fed_frames[i] += written // 2
+
+    def _overrun(self, i: int, n: int) -> None:
+        self.overrun_frames[i] += n
+        if len(self.overruns) < 10_000:
+            self.overruns.append((self.ticks_frames / self.rate, i, n, self._late))
