@@ -256,11 +256,12 @@ def ok(checks: dict) -> bool:
             and checks["list_entries_double_claimed"] == checks["list_attempts_twice"] == 0)
 
 
-def scratch_database(admin_url: str) -> str:
+def scratch_database(admin_url: str, name: str = "") -> str:
+    """(Re)create an empty PostgreSQL database *name* (default: one per process); returns its URL."""
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    name = f"carecall_load_{os.getpid()}"
+    name = name or f"carecall_load_{os.getpid()}"
     a = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with a.connect() as c:

@@ -125,35 +125,18 @@ def _window() -> tuple[datetime, datetime]:
 
 # --- databases ----------------------------------------------------------------------------------
 
-def _pg_admin():
-    from sqlalchemy import create_engine
-
-    return create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-
-
 def _pg_create(name: str) -> str:
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
+    from app.loadtest import scratch_database
 
-    a = _pg_admin()
-    try:
-        with a.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        a.dispose()
-    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+    return scratch_database(PG_ADMIN, name)
 
 
 def _pg_drop(name: str) -> None:
-    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
 
-    a = _pg_admin()
-    try:
-        with a.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        a.dispose()
+    from app.loadtest import drop_database
+
+    drop_database(PG_ADMIN, make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False))
 
 
 def db_size(engine, backend: str, path: Path | None) -> int:
