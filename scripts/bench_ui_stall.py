@@ -394,8 +394,8 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
             self._labels: dict[int, str] = {}
             super().__init__(*args, **kw)
 
-        def run(self, fn, on_done=None, on_error=None):
-            tid = super().run(fn, on_done, on_error)
+        def run(self, fn, on_done=None, on_error=None, **kw):  # receiver=
+            tid = super().run(fn, on_done, on_error, **kw)
             f = on_done or on_error or fn
             self._labels[tid] = getattr(f, "__qualname__", repr(f))
             return tid

@@ -8,6 +8,11 @@ In the spirit of Anki's ``QueryOp``::
 database session (the services do). Its result (or exception) comes back through a queued
 signal, so ``on_done``/``on_error`` always run on the UI thread. The UI thread never waits.
 
+A result never reaches a widget that is gone: each task is tied to a *receiver*, the QObject its
+callbacks update (``receiver=``, else the object of a bound-method ``on_done``/``on_error``).
+When the receiver has been destroyed by the time the result arrives, or :meth:`TaskRunner.discard`
+was called for it or one of its parents (a page being closed), the callbacks are not called.
+
 Tests swap in :class:`SyncRunner`, which has the same API and calls everything at once.
 """
 
@@ -17,6 +22,7 @@ import itertools
 import logging
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
 
 log = logging.getLogger("carecall.ui.tasks")
@@ -27,6 +33,26 @@ OnError = Callable[[BaseException], None]
 
 def _log_error(exc: BaseException) -> None:
     log.error("background task failed", exc_info=(type(exc), exc, exc.__traceback__))
+
+
+def _receiver_of(*callbacks: Callable | None) -> QObject | None:
+    """The QObject of the first bound-method callback (``self._show_rows`` -> the page)."""
+    for cb in callbacks:
+        owner = getattr(cb, "__self__", None)
+        if isinstance(owner, QObject):
+            return owner
+    return None
+
+
+def _within(obj: QObject, owner: QObject) -> bool:
+    while obj is not None:
+        if obj is owner:
+            return True
+        obj = obj.parent()
+    return False
+
+
+_DISCARDED = object()  # the receiver of a pending task after TaskRunner.discard
 
 
 class _Task(QRunnable):
@@ -58,7 +84,8 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._ids = itertools.count(1)
-        self._pending: dict[int, tuple[OnDone | None, OnError | None]] = {}
+        # task id -> (on_done, on_error, receiver): the callbacks and the object they update
+        self._pending: dict[int, tuple[OnDone | None, OnError | None, object]] = {}
         self.default_on_error: OnError = default_on_error or _log_error
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
 
@@ -66,12 +93,29 @@ class TaskRunner(QObject):
     def pending(self) -> int:
         return len(self._pending)
 
-    def run(self, fn: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None) -> int:
+    def run(self, fn: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None,
+            receiver: QObject | None = None) -> int:
+        """Run *fn* on a pool thread; then ``on_done(result)`` or ``on_error(exc)`` on this thread,
+        unless *receiver* (default: the object of a bound-method callback) was destroyed meanwhile."""
         task_id = next(self._ids)
-        self._pending[task_id] = (on_done, on_error)
+        if receiver is None:
+            receiver = _receiver_of(on_done, on_error)
+        self._pending[task_id] = (on_done, on_error, receiver)
         self._pool.start(_Task(self, task_id, fn))
         self.busy_changed.emit(len(self._pending))
         return task_id
+
+    def discard(self, owner: QObject) -> int:
+        """Drop the results still to come for *owner* and every receiver under it (its children,
+        their children...): call it when a page is closed or about to be deleted. The tasks run to
+        their end (a thread cannot be stopped safely); only their callbacks are let go, here, so
+        they keep no widget alive. Returns how many results were dropped."""
+        dropped = 0
+        for task_id, (_done, _error, receiver) in list(self._pending.items()):
+            if isinstance(receiver, QObject) and shiboken6.isValid(receiver) and _within(receiver, owner):
+                self._pending[task_id] = (None, None, _DISCARDED)
+                dropped += 1
+        return dropped
 
     def wait(self, msecs: int = 10_000) -> bool:
         """Block until the pool is idle (shutdown and tests only, never during normal work)."""
@@ -79,8 +123,15 @@ class TaskRunner(QObject):
 
     @Slot(int, bool, object)
     def _on_finished(self, task_id: int, ok: bool, payload: object) -> None:
-        on_done, on_error = self._pending.pop(task_id, (None, None))
+        on_done, on_error, receiver = self._pending.pop(task_id, (None, None, None))
         self.busy_changed.emit(len(self._pending))
+        if receiver is _DISCARDED or (receiver is not None and not shiboken6.isValid(receiver)):
+            # its page was closed or deleted: nothing to show it in (a failure is still logged)
+            if not ok:
+                exc: BaseException = payload  # type: ignore[assignment]
+                log.warning("background task failed after its page was closed",
+                            exc_info=(type(exc), exc, exc.__traceback__))
+            return
         if ok:
             if on_done is not None:
                 on_done(payload)
@@ -96,7 +147,8 @@ class SyncRunner:
         self.pending = 0
         self.calls = 0
 
-    def run(self, fn: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None) -> int:
+    def run(self, fn: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None,
+            receiver: QObject | None = None) -> int:
         self.calls += 1
         try:
             result = fn()
@@ -109,6 +161,9 @@ class SyncRunner:
         if on_done is not None:
             on_done(result)
         return self.calls
+
+    def discard(self, owner: QObject) -> int:
+        return 0  # nothing is ever pending
 
     def wait(self, msecs: int = 0) -> bool:
         return True
