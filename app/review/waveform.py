@@ -35,3 +35,16 @@ def peaks_from_bytes(blob: bytes, buckets: int = 800) -> Waveform:
 
     data, sr = sf.read(io.BytesIO(blob), dtype="float32", always_2d=True)
     return peaks_from_audio(data, sr, buckets)
+
+
+def waveform_of(blob: bytes, buckets: int = 800) -> Waveform | None:
+    """The player's waveform of a recording's bytes, or None when there is nothing to draw
+    (no audio, or a file libsndfile cannot decode: its transcript is still shown). Decoding a
+    call takes tens to hundreds of milliseconds: call it on a worker thread (ui.tasks), not in a
+    slot."""
+    if not blob:
+        return None
+    try:
+        return peaks_from_bytes(blob, buckets)
+    except Exception:  # noqa: BLE001 - libsndfile raises several types for broken files
+        return None

@@ -1,170 +1,176 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
     <name>CallLibraryPage</name>
     <message>
-        <location filename="../../ui/review/library.py" line="79" />
+        <location filename="../../ui/review/library.py" line="85"/>
         <source>Everyone</source>
         <translation>Все администраторы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="86" />
+        <location filename="../../ui/review/library.py" line="92"/>
         <source>Patient name or number</source>
         <translation>Имя пациента или номер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="88" />
+        <location filename="../../ui/review/library.py" line="94"/>
         <source>Any direction</source>
         <translation>Любое направление</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="92" />
+        <location filename="../../ui/review/library.py" line="98"/>
         <source>Any situation</source>
         <translation>Любая ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="96" />
+        <location filename="../../ui/review/library.py" line="102"/>
         <source>Any outcome</source>
         <translation>Любой итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="100" />
+        <location filename="../../ui/review/library.py" line="106"/>
         <source>Any tag</source>
         <translation>Любой тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="105" />
+        <location filename="../../ui/review/library.py" line="111"/>
         <source>any score</source>
         <translation>любая оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="109" />
+        <location filename="../../ui/review/library.py" line="115"/>
         <source>Words in the transcript</source>
         <translation>Слова в расшифровке</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="110" />
+        <location filename="../../ui/review/library.py" line="116"/>
         <source>Search</source>
         <translation>Найти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="113" />
+        <location filename="../../ui/review/library.py" line="119"/>
         <source>From</source>
         <translation>С</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="115" />
+        <location filename="../../ui/review/library.py" line="121"/>
         <source>to</source>
         <translation>по</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="136"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="136"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="136"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="136"/>
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="130" />
+        <location filename="../../ui/review/library.py" line="136"/>
         <source>Direction</source>
         <translation>Направление</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="131" />
+        <location filename="../../ui/review/library.py" line="137"/>
         <source>Situation</source>
         <translation>Ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="131" />
+        <location filename="../../ui/review/library.py" line="137"/>
         <source>Outcome</source>
         <translation>Итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="131" />
+        <location filename="../../ui/review/library.py" line="137"/>
         <source>Length</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="131" />
+        <location filename="../../ui/review/library.py" line="137"/>
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="131" />
+        <location filename="../../ui/review/library.py" line="137"/>
         <source>Tags</source>
         <translation>Теги</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="132" />
+        <location filename="../../ui/review/library.py" line="138"/>
         <source>Found in transcript</source>
         <translation>Найдено в расшифровке</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="149" />
+        <location filename="../../ui/review/library.py" line="155"/>
         <source>Score…</source>
         <translation>Оценить…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="152" />
-        <location filename="../../ui/review/library.py" line="320" />
+        <location filename="../../ui/review/library.py" line="158"/>
+        <location filename="../../ui/review/library.py" line="372"/>
         <source>Delete recording</source>
         <translation>Удалить запись</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="227" />
+        <location filename="../../ui/review/library.py" line="257"/>
         <source>%1 call(s)</source>
         <translation>Звонков: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="264" />
+        <location filename="../../ui/review/library.py" line="296"/>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="332"/>
         <source>Checklist %1 of %2</source>
         <translation>Чек-лист: %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="266" />
+        <location filename="../../ui/review/library.py" line="334"/>
         <source>administrator talks %1% · longest monologue %2 s · interruptions %3 · silence %4%</source>
         <translation>администратор говорит %1% · самый долгий монолог %2 с · перебиваний %3 · тишина %4%</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="270" />
+        <location filename="../../ui/review/library.py" line="338"/>
         <source>bonus before care</source>
         <translation>бонусы раньше заботы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="270" />
+        <location filename="../../ui/review/library.py" line="338"/>
         <source>bonus after care</source>
         <translation>бонусы после заботы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="271" />
+        <location filename="../../ui/review/library.py" line="339"/>
         <source>deadline named</source>
         <translation>срок назван</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="271" />
+        <location filename="../../ui/review/library.py" line="339"/>
         <source>deadline not named</source>
         <translation>срок не назван</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="274" />
+        <location filename="../../ui/review/library.py" line="328"/>
         <source>Not analysed yet</source>
         <translation>Ещё не проанализирован</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="321" />
+        <location filename="../../ui/review/library.py" line="373"/>
         <source>Delete this recording for good? This is logged.</source>
         <translation>Удалить запись навсегда? Это попадёт в журнал.</translation>
     </message>
@@ -172,7 +178,7 @@
 <context>
     <name>CaseReviewPage</name>
     <message numerus="yes">
-        <location filename="../../ui/review/cases.py" line="313" />
+        <location filename="../../ui/review/cases.py" line="311"/>
         <source>%n bookmark(s)</source>
         <translation>
             <numerusform>%n закладка</numerusform>
@@ -181,192 +187,192 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="74" />
+        <location filename="../../ui/review/cases.py" line="75"/>
         <source>Suggest cases</source>
         <translation>Подобрать кейсы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="76" />
+        <location filename="../../ui/review/cases.py" line="77"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="76" />
+        <location filename="../../ui/review/cases.py" line="77"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="76" />
+        <location filename="../../ui/review/cases.py" line="77"/>
         <source>Situation</source>
         <translation>Ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="77" />
+        <location filename="../../ui/review/cases.py" line="78"/>
         <source>Outcome</source>
         <translation>Итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="77" />
+        <location filename="../../ui/review/cases.py" line="78"/>
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="77" />
+        <location filename="../../ui/review/cases.py" line="78"/>
         <source>Tags</source>
         <translation>Теги</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="78" />
+        <location filename="../../ui/review/cases.py" line="79"/>
         <source>Why</source>
         <translation>Почему</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="83" />
+        <location filename="../../ui/review/cases.py" line="84"/>
         <source>Add to playlist</source>
         <translation>В подборку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="87" />
+        <location filename="../../ui/review/cases.py" line="88"/>
         <source>Week of</source>
         <translation>Неделя с</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="100" />
+        <location filename="../../ui/review/cases.py" line="104"/>
         <source>New playlist…</source>
         <translation>Новая подборка…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="103" />
+        <location filename="../../ui/review/cases.py" line="107"/>
         <source>Up</source>
         <translation>Выше</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="104" />
+        <location filename="../../ui/review/cases.py" line="108"/>
         <source>Down</source>
         <translation>Ниже</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="105" />
+        <location filename="../../ui/review/cases.py" line="109"/>
         <source>Remove</source>
         <translation>Убрать</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="109" />
-        <source>Trainer's note for this case</source>
+        <location filename="../../ui/review/cases.py" line="113"/>
+        <source>Trainer&apos;s note for this case</source>
         <translation>Заметка тренера к кейсу</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="112" />
+        <location filename="../../ui/review/cases.py" line="116"/>
         <source>Save note</source>
         <translation>Сохранить заметку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="122" />
+        <location filename="../../ui/review/cases.py" line="126"/>
         <source>What to listen for</source>
         <translation>На что обратить внимание</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="123" />
+        <location filename="../../ui/review/cases.py" line="127"/>
         <source>Start = now</source>
         <translation>Начало = сейчас</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="124" />
+        <location filename="../../ui/review/cases.py" line="128"/>
         <source>Stop = now</source>
         <translation>Конец = сейчас</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="125" />
+        <location filename="../../ui/review/cases.py" line="129"/>
         <source>Add bookmark</source>
         <translation>Добавить закладку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="129" />
+        <location filename="../../ui/review/cases.py" line="133"/>
         <source>Mask names and numbers</source>
         <translation>Скрыть имена и номера</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="131" />
+        <location filename="../../ui/review/cases.py" line="135"/>
         <source>Include audio</source>
         <translation>Вместе с аудио</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="132" />
+        <location filename="../../ui/review/cases.py" line="136"/>
         <source>Export HTML…</source>
         <translation>Выгрузить HTML…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="133" />
+        <location filename="../../ui/review/cases.py" line="137"/>
         <source>Export PDF…</source>
         <translation>Выгрузить PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="136" />
+        <location filename="../../ui/review/cases.py" line="140"/>
         <source>Meeting mode (Ctrl+Shift+M)</source>
         <translation>Режим планёрки (Ctrl+Shift+M)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="140" />
+        <location filename="../../ui/review/cases.py" line="144"/>
         <source>Playlist</source>
         <translation>Подборка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="216" />
+        <location filename="../../ui/review/cases.py" line="220"/>
         <source>best</source>
         <translation>лучший</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="216" />
+        <location filename="../../ui/review/cases.py" line="220"/>
         <source>worst</source>
         <translation>худший</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="222" />
+        <location filename="../../ui/review/cases.py" line="230"/>
         <source>%1 candidate(s)</source>
         <translation>Кандидатов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="229" />
+        <location filename="../../ui/review/cases.py" line="237"/>
         <source>score %1</source>
         <translation>оценка %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="232" />
+        <location filename="../../ui/review/cases.py" line="240"/>
         <source>good tags: %1</source>
         <translation>хороших тегов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="232" />
+        <location filename="../../ui/review/cases.py" line="240"/>
         <source>bad tags: %1</source>
         <translation>плохих тегов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="240" />
+        <location filename="../../ui/review/cases.py" line="248"/>
         <source>Create a playlist first</source>
         <translation>Сначала создайте подборку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="272" />
+        <location filename="../../ui/review/cases.py" line="280"/>
         <source>New playlist</source>
         <translation>Новая подборка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="272" />
+        <location filename="../../ui/review/cases.py" line="280"/>
         <source>Title</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="402" />
+        <location filename="../../ui/review/cases.py" line="412"/>
         <source>Exported to %1</source>
         <translation>Выгружено в %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="407" />
+        <location filename="../../ui/review/cases.py" line="417"/>
         <source>Folder for the case pack</source>
         <translation>Папка для пакета кейсов</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="413" />
+        <location filename="../../ui/review/cases.py" line="423"/>
         <source>The playlist is empty</source>
         <translation>Подборка пуста</translation>
     </message>
@@ -374,32 +380,32 @@
 <context>
     <name>MeetingMode</name>
     <message>
-        <location filename="../../ui/review/meeting.py" line="34" />
+        <location filename="../../ui/review/meeting.py" line="35"/>
         <source>Case review: %1</source>
         <translation>Разбор кейсов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="39" />
+        <location filename="../../ui/review/meeting.py" line="40"/>
         <source>Space play/pause · → next bookmark · ← replay · N next case · P previous case · Esc leave</source>
         <translation>Пробел — пауза/воспроизведение · → следующая закладка · ← повторить · N — следующий кейс · P — предыдущий · Esc — выход</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="78" />
+        <location filename="../../ui/review/meeting.py" line="83"/>
         <source>The playlist is empty</source>
         <translation>Подборка пуста</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="87" />
+        <location filename="../../ui/review/meeting.py" line="92"/>
         <source>Case %1 of %2</source>
         <translation>Кейс %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="142" />
+        <location filename="../../ui/review/meeting.py" line="148"/>
         <source>Bookmark %1 of %2: %3 (%4–%5)</source>
         <translation>Закладка %1 из %2: %3 (%4–%5)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="160" />
+        <location filename="../../ui/review/meeting.py" line="166"/>
         <source>Paused at the bookmark. → next, ← replay, Space go on</source>
         <translation>Пауза на закладке. → дальше, ← повторить, пробел — продолжить</translation>
     </message>
@@ -407,43 +413,43 @@
 <context>
     <name>PlayerWidget</name>
     <message>
-        <location filename="../../ui/review/player.py" line="133" />
-        <location filename="../../ui/review/player.py" line="268" />
+        <location filename="../../ui/review/player.py" line="164"/>
+        <location filename="../../ui/review/player.py" line="300"/>
         <source>Play</source>
         <translation>Играть</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="140" />
+        <location filename="../../ui/review/player.py" line="171"/>
         <source>Playback speed</source>
         <translation>Скорость воспроизведения</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="141" />
+        <location filename="../../ui/review/player.py" line="172"/>
         <source>Skip silence</source>
         <translation>Пропускать тишину</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="147" />
-        <source>&lt;span style='color:#1b4f9c'&gt;■ Administrator&lt;/span&gt;  &lt;span style='color:#b5541c'&gt;■ Caller&lt;/span&gt;</source>
-        <translation>&lt;span style='color:#1b4f9c'&gt;■ Администратор&lt;/span&gt;  &lt;span style='color:#b5541c'&gt;■ Звонящий&lt;/span&gt;</translation>
+        <location filename="../../ui/review/player.py" line="178"/>
+        <source>&lt;span style=&apos;color:#1b4f9c&apos;&gt;■ Administrator&lt;/span&gt;  &lt;span style=&apos;color:#b5541c&apos;&gt;■ Caller&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#1b4f9c&apos;&gt;■ Администратор&lt;/span&gt;  &lt;span style=&apos;color:#b5541c&apos;&gt;■ Звонящий&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="150" />
+        <location filename="../../ui/review/player.py" line="181"/>
         <source>Speed</source>
         <translation>Скорость</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="190" />
+        <location filename="../../ui/review/player.py" line="222"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="190" />
+        <location filename="../../ui/review/player.py" line="222"/>
         <source>Caller</source>
         <translation>Звонящий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="268" />
+        <location filename="../../ui/review/player.py" line="300"/>
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
@@ -451,82 +457,82 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../ui/review/reports.py" line="44" />
+        <location filename="../../ui/review/reports.py" line="44"/>
         <source>Show</source>
         <translation>Показать</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="45" />
+        <location filename="../../ui/review/reports.py" line="45"/>
         <source>Export CSV…</source>
         <translation>Выгрузить CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="48" />
+        <location filename="../../ui/review/reports.py" line="48"/>
         <source>Week</source>
         <translation>Неделя</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="48" />
+        <location filename="../../ui/review/reports.py" line="48"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="48" />
+        <location filename="../../ui/review/reports.py" line="48"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="48" />
+        <location filename="../../ui/review/reports.py" line="48"/>
         <source>Answered</source>
         <translation>Отвечено</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="49" />
+        <location filename="../../ui/review/reports.py" line="49"/>
         <source>Booked first visits</source>
         <translation>Записано на первичный приём</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="49" />
+        <location filename="../../ui/review/reports.py" line="49"/>
         <source>Booked returns</source>
         <translation>Записано повторно</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="49" />
+        <location filename="../../ui/review/reports.py" line="49"/>
         <source>Unique callers</source>
         <translation>Уникальных звонивших</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="50" />
+        <location filename="../../ui/review/reports.py" line="50"/>
         <source>Conversion %</source>
         <translation>Конверсия, %</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="50" />
+        <location filename="../../ui/review/reports.py" line="50"/>
         <source>Average score</source>
         <translation>Средняя оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="54" />
+        <location filename="../../ui/review/reports.py" line="54"/>
         <source>Conversion % per administrator and week</source>
         <translation>Конверсия по администраторам и неделям, %</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="60" />
+        <location filename="../../ui/review/reports.py" line="60"/>
         <source>From</source>
         <translation>С</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="62" />
+        <location filename="../../ui/review/reports.py" line="62"/>
         <source>to</source>
         <translation>по</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="126" />
+        <location filename="../../ui/review/reports.py" line="126"/>
         <source>Saved %1</source>
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/reports.py" line="130" />
+        <location filename="../../ui/review/reports.py" line="130"/>
         <source>Export CSV</source>
         <translation>Выгрузить CSV</translation>
     </message>
@@ -534,314 +540,314 @@
 <context>
     <name>ReviewAdminPage</name>
     <message>
-        <location filename="../../ui/review/admin.py" line="42" />
-        <location filename="../../ui/review/admin.py" line="69" />
+        <location filename="../../ui/review/admin.py" line="42"/>
+        <location filename="../../ui/review/admin.py" line="69"/>
         <source>Tag</source>
         <translation>Тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="42" />
+        <location filename="../../ui/review/admin.py" line="42"/>
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="42" />
+        <location filename="../../ui/review/admin.py" line="42"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="47" />
+        <location filename="../../ui/review/admin.py" line="47"/>
         <source>New tag, e.g. “offered a staged plan”</source>
         <translation>Новый тег, например «предложил(а) лечение по этапам»</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="49" />
+        <location filename="../../ui/review/admin.py" line="49"/>
         <source>no key</source>
         <translation>без клавиши</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="53" />
-        <location filename="../../ui/review/admin.py" line="205" />
+        <location filename="../../ui/review/admin.py" line="53"/>
+        <location filename="../../ui/review/admin.py" line="205"/>
         <source>good</source>
         <translation>хороший</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="53" />
-        <location filename="../../ui/review/admin.py" line="205" />
+        <location filename="../../ui/review/admin.py" line="53"/>
+        <location filename="../../ui/review/admin.py" line="205"/>
         <source>neutral</source>
         <translation>нейтральный</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="53" />
-        <location filename="../../ui/review/admin.py" line="205" />
+        <location filename="../../ui/review/admin.py" line="53"/>
+        <location filename="../../ui/review/admin.py" line="205"/>
         <source>bad</source>
         <translation>плохой</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="56" />
+        <location filename="../../ui/review/admin.py" line="56"/>
         <source>Add tag</source>
         <translation>Добавить тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="57" />
+        <location filename="../../ui/review/admin.py" line="57"/>
         <source>Tags</source>
         <translation>Теги</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="69" />
+        <location filename="../../ui/review/admin.py" line="69"/>
         <source>Tracker</source>
         <translation>Трекер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="69" />
+        <location filename="../../ui/review/admin.py" line="69"/>
         <source>Who says it</source>
         <translation>Кто говорит</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="70" />
+        <location filename="../../ui/review/admin.py" line="70"/>
         <source>Phrases (any word form)</source>
         <translation>Фразы (в любой форме)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="76" />
+        <location filename="../../ui/review/admin.py" line="76"/>
         <source>Tracker name</source>
         <translation>Название трекера</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="78" />
-        <location filename="../../ui/review/admin.py" line="214" />
+        <location filename="../../ui/review/admin.py" line="78"/>
+        <location filename="../../ui/review/admin.py" line="214"/>
         <source>anyone</source>
         <translation>любой</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="79" />
-        <location filename="../../ui/review/admin.py" line="214" />
+        <location filename="../../ui/review/admin.py" line="79"/>
+        <location filename="../../ui/review/admin.py" line="214"/>
         <source>administrator</source>
         <translation>администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="80" />
-        <location filename="../../ui/review/admin.py" line="214" />
+        <location filename="../../ui/review/admin.py" line="80"/>
+        <location filename="../../ui/review/admin.py" line="214"/>
         <source>caller</source>
         <translation>звонящий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="82" />
+        <location filename="../../ui/review/admin.py" line="82"/>
         <source>Tag it applies</source>
         <translation>Какой тег ставит</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="84" />
-        <source>Phrases separated by ';', e.g. рассрочка; оплата частями; запис*</source>
+        <location filename="../../ui/review/admin.py" line="84"/>
+        <source>Phrases separated by &apos;;&apos;, e.g. рассрочка; оплата частями; запис*</source>
         <translation>Фразы через «;», например: рассрочка; оплата частями; запис*</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="85" />
+        <location filename="../../ui/review/admin.py" line="85"/>
         <source>Save tracker</source>
         <translation>Сохранить трекер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="86" />
+        <location filename="../../ui/review/admin.py" line="86"/>
         <source>Keyword and phrase trackers</source>
         <translation>Трекеры слов и фраз</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="104" />
+        <location filename="../../ui/review/admin.py" line="104"/>
         <source>Scorecard name</source>
         <translation>Название анкеты</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="106" />
+        <location filename="../../ui/review/admin.py" line="106"/>
         <source>Checkpoint</source>
         <translation>Пункт</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="106" />
+        <location filename="../../ui/review/admin.py" line="106"/>
         <source>Weight</source>
         <translation>Вес</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="106" />
+        <location filename="../../ui/review/admin.py" line="106"/>
         <source>Max points</source>
         <translation>Макс. баллов</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="107" />
+        <location filename="../../ui/review/admin.py" line="107"/>
         <source>Instant fail</source>
         <translation>Сразу провал</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="111" />
+        <location filename="../../ui/review/admin.py" line="111"/>
         <source>Add checkpoint</source>
         <translation>Добавить пункт</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="112" />
+        <location filename="../../ui/review/admin.py" line="112"/>
         <source>Save scorecard</source>
         <translation>Сохранить анкету</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="113" />
+        <location filename="../../ui/review/admin.py" line="113"/>
         <source>New scorecard</source>
         <translation>Новая анкета оценки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="128" />
+        <location filename="../../ui/review/admin.py" line="128"/>
         <source> days</source>
         <translation> дн.</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="129" />
+        <location filename="../../ui/review/admin.py" line="129"/>
         <source>Save period</source>
         <translation>Сохранить срок</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="130" />
+        <location filename="../../ui/review/admin.py" line="130"/>
         <source>Delete older recordings now</source>
         <translation>Удалить старые записи сейчас</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="132" />
+        <location filename="../../ui/review/admin.py" line="132"/>
         <source>Keep recordings for</source>
         <translation>Хранить записи</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="138" />
+        <location filename="../../ui/review/admin.py" line="138"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="138" />
+        <location filename="../../ui/review/admin.py" line="138"/>
         <source>Who</source>
         <translation>Кто</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="138" />
+        <location filename="../../ui/review/admin.py" line="138"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="139" />
+        <location filename="../../ui/review/admin.py" line="139"/>
         <source>Object</source>
         <translation>Объект</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="139" />
+        <location filename="../../ui/review/admin.py" line="139"/>
         <source>Details</source>
         <translation>Подробности</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="143" />
+        <location filename="../../ui/review/admin.py" line="143"/>
         <source>Audit log</source>
         <translation>Журнал действий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="148" />
+        <location filename="../../ui/review/admin.py" line="148"/>
         <source>Login</source>
         <translation>Логин</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="148" />
+        <location filename="../../ui/review/admin.py" line="148"/>
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="148" />
+        <location filename="../../ui/review/admin.py" line="148"/>
         <source>Role</source>
         <translation>Роль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="149" />
+        <location filename="../../ui/review/admin.py" line="149"/>
         <source>Active</source>
         <translation>Активен</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="155" />
+        <location filename="../../ui/review/admin.py" line="155"/>
         <source>login</source>
         <translation>логин</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="157" />
+        <location filename="../../ui/review/admin.py" line="157"/>
         <source>full name</source>
         <translation>полное имя</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="163" />
+        <location filename="../../ui/review/admin.py" line="163"/>
         <source>password (8+ characters)</source>
         <translation>пароль (от 8 символов)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="164" />
+        <location filename="../../ui/review/admin.py" line="164"/>
         <source>Add user</source>
         <translation>Добавить пользователя</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="165" />
+        <location filename="../../ui/review/admin.py" line="165"/>
         <source>Set role of selected</source>
         <translation>Сменить роль выбранному</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="166" />
+        <location filename="../../ui/review/admin.py" line="166"/>
         <source>Set password of selected</source>
         <translation>Задать пароль выбранному</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="167" />
+        <location filename="../../ui/review/admin.py" line="167"/>
         <source>Disable / enable selected</source>
         <translation>Отключить / включить выбранного</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="168" />
+        <location filename="../../ui/review/admin.py" line="168"/>
         <source>Users</source>
         <translation>Пользователи</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="223" />
+        <location filename="../../ui/review/admin.py" line="223"/>
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="223" />
+        <location filename="../../ui/review/admin.py" line="223"/>
         <source>no</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="249" />
+        <location filename="../../ui/review/admin.py" line="249"/>
         <source>A tracker needs a name and at least one phrase</source>
         <translation>У трекера должны быть название и хотя бы одна фраза</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="257" />
+        <location filename="../../ui/review/admin.py" line="257"/>
         <source>Tracker saved; it applies to calls analysed from now on</source>
         <translation>Трекер сохранён; он применяется к звонкам, проанализированным с этого момента</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="296" />
+        <location filename="../../ui/review/admin.py" line="296"/>
         <source>Scorecard saved</source>
         <translation>Анкета сохранена</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="319" />
+        <location filename="../../ui/review/admin.py" line="319"/>
         <source>User %1 added</source>
         <translation>Пользователь %1 добавлен</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="334" />
+        <location filename="../../ui/review/admin.py" line="334"/>
         <source>Password set for %1</source>
         <translation>Пароль для %1 задан</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="341" />
+        <location filename="../../ui/review/admin.py" line="341"/>
         <source>You cannot disable yourself</source>
         <translation>Нельзя отключить самого себя</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="367" />
+        <location filename="../../ui/review/admin.py" line="367"/>
         <source>Recordings are kept for %1 days</source>
         <translation>Записи хранятся %1 дн.</translation>
     </message>
     <message>
-        <location filename="../../ui/review/admin.py" line="374" />
+        <location filename="../../ui/review/admin.py" line="374"/>
         <source>Deleted %1 recording(s)</source>
         <translation>Удалено записей: %1</translation>
     </message>
@@ -849,37 +855,37 @@
 <context>
     <name>ReviewHub</name>
     <message>
-        <location filename="../../ui/review/hub.py" line="111" />
+        <location filename="../../ui/review/hub.py" line="172"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="112" />
+        <location filename="../../ui/review/hub.py" line="173"/>
         <source>Sign out</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="119" />
+        <location filename="../../ui/review/hub.py" line="181"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="122" />
+        <location filename="../../ui/review/hub.py" line="184"/>
         <source>Case review</source>
         <translation>Разбор кейсов</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="125" />
+        <location filename="../../ui/review/hub.py" line="186"/>
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="134" />
+        <location filename="../../ui/review/hub.py" line="188"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="156" />
+        <location filename="../../ui/review/hub.py" line="260"/>
         <source>Review</source>
         <translation>Контроль звонков</translation>
     </message>
@@ -887,185 +893,233 @@
 <context>
     <name>ReviewLabels</name>
     <message>
-        <location filename="../../ui/review/labels.py" line="13" />
+        <location filename="../../ui/review/labels.py" line="13"/>
         <source>incoming</source>
         <translation>входящий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="14" />
+        <location filename="../../ui/review/labels.py" line="14"/>
         <source>outgoing</source>
         <translation>исходящий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="18" />
+        <location filename="../../ui/review/labels.py" line="19"/>
         <source>booked</source>
         <translation>записан(а)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="19" />
+        <location filename="../../ui/review/labels.py" line="20"/>
         <source>call back</source>
         <translation>перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="20" />
+        <location filename="../../ui/review/labels.py" line="21"/>
         <source>declined</source>
         <translation>отказ</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="21" />
+        <location filename="../../ui/review/labels.py" line="22"/>
         <source>no answer</source>
         <translation>не ответил</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="22" />
+        <location filename="../../ui/review/labels.py" line="23"/>
         <source>wrong number</source>
         <translation>ошибка номера</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="23" />
+        <location filename="../../ui/review/labels.py" line="24"/>
         <source>information given</source>
         <translation>дана информация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="24" />
+        <location filename="../../ui/review/labels.py" line="25"/>
         <source>complaint</source>
         <translation>жалоба</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="25" />
+        <location filename="../../ui/review/labels.py" line="26"/>
         <source>other</source>
         <translation>другое</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="31" />
+        <location filename="../../ui/review/labels.py" line="32"/>
         <source>administrator</source>
         <translation>администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="32" />
+        <location filename="../../ui/review/labels.py" line="33"/>
         <source>supervisor</source>
         <translation>старший администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="33" />
+        <location filename="../../ui/review/labels.py" line="34"/>
         <source>trainer</source>
         <translation>тренер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="34" />
+        <location filename="../../ui/review/labels.py" line="35"/>
         <source>manager</source>
         <translation>управляющий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="42" />
+        <location filename="../../ui/review/labels.py" line="43"/>
         <source>incoming call</source>
         <translation>входящий звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="74" />
+        <location filename="../../ui/review/labels.py" line="96"/>
         <source>signed in</source>
         <translation>вход</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="75" />
+        <location filename="../../ui/review/labels.py" line="97"/>
         <source>sign-in refused</source>
         <translation>отказ во входе</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="76" />
+        <location filename="../../ui/review/labels.py" line="98"/>
         <source>played a recording</source>
         <translation>прослушивание записи</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="77" />
+        <location filename="../../ui/review/labels.py" line="99"/>
         <source>exported</source>
         <translation>выгрузка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="78" />
+        <location filename="../../ui/review/labels.py" line="100"/>
         <source>deleted a recording</source>
         <translation>удаление записи</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="79" />
+        <location filename="../../ui/review/labels.py" line="101"/>
         <source>changed a score</source>
         <translation>изменение оценки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="80" />
+        <location filename="../../ui/review/labels.py" line="102"/>
         <source>changed retention</source>
         <translation>изменение срока хранения</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="81" />
+        <location filename="../../ui/review/labels.py" line="103"/>
         <source>changed tags</source>
         <translation>изменение тегов</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="82" />
+        <location filename="../../ui/review/labels.py" line="104"/>
         <source>changed a user</source>
         <translation>изменение пользователя</translation>
     </message>
 </context>
 <context>
+    <name>ReviewScorecard</name>
+    <message>
+        <location filename="../../ui/review/labels.py" line="72"/>
+        <source>Front desk call</source>
+        <translation>Звонок на ресепшн</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="74"/>
+        <source>Greeted, named the clinic and themselves</source>
+        <translation>Поздоровался(ась), назвал(а) клинику и себя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="76"/>
+        <source>Asked about the patient&apos;s health first (care first)</source>
+        <translation>Сначала спросил(а) о самочувствии (забота прежде всего)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="77"/>
+        <source>Verified data by stating it</source>
+        <translation>Сверил(а) данные, назвав их</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="79"/>
+        <source>Explained the price or the staged plan clearly</source>
+        <translation>Понятно объяснил(а) цену или план по этапам</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="81"/>
+        <source>Offered a concrete time and booked</source>
+        <translation>Предложил(а) конкретное время и записал(а)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="83"/>
+        <source>Bonuses last, with their deadline</source>
+        <translation>Бонусы в конце, со сроком действия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="85"/>
+        <source>Rude or dismissive to the patient</source>
+        <translation>Грубость или пренебрежение к пациенту</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/labels.py" line="86"/>
+        <source>Gave wrong medical advice</source>
+        <translation>Дал(а) неверный медицинский совет</translation>
+    </message>
+</context>
+<context>
     <name>ReviewTags</name>
     <message>
-        <location filename="../../ui/review/labels.py" line="53" />
+        <location filename="../../ui/review/labels.py" line="54"/>
         <source>booked</source>
         <translation>записал(а)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="54" />
+        <location filename="../../ui/review/labels.py" line="55"/>
         <source>care question asked</source>
         <translation>спросил(а) о самочувствии</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="55" />
+        <location filename="../../ui/review/labels.py" line="56"/>
         <source>did not know the price</source>
         <translation>не знал(а) цену</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="56" />
+        <location filename="../../ui/review/labels.py" line="57"/>
         <source>rude</source>
         <translation>грубость</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="57" />
+        <location filename="../../ui/review/labels.py" line="58"/>
         <source>lost patient</source>
         <translation>потерянный пациент</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="58" />
+        <location filename="../../ui/review/labels.py" line="59"/>
         <source>good example</source>
         <translation>хороший пример</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="59" />
+        <location filename="../../ui/review/labels.py" line="60"/>
         <source>price question</source>
         <translation>вопрос о цене</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="60" />
+        <location filename="../../ui/review/labels.py" line="61"/>
         <source>bonus offered</source>
         <translation>предложены бонусы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="61" />
+        <location filename="../../ui/review/labels.py" line="62"/>
         <source>competitor mentioned</source>
         <translation>упомянут конкурент</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="62" />
+        <location filename="../../ui/review/labels.py" line="63"/>
         <source>complaint</source>
         <translation>жалоба</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="63" />
+        <location filename="../../ui/review/labels.py" line="64"/>
         <source>bonus before care</source>
         <translation>бонусы раньше заботы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/labels.py" line="64" />
+        <location filename="../../ui/review/labels.py" line="65"/>
         <source>bonus deadline not named</source>
         <translation>не назван срок бонусов</translation>
     </message>
@@ -1073,32 +1127,32 @@
 <context>
     <name>ScorecardDialog</name>
     <message>
-        <location filename="../../ui/review/scorecard.py" line="32" />
+        <location filename="../../ui/review/scorecard.py" line="33"/>
         <source>Score call %1</source>
         <translation>Оценка звонка %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/scorecard.py" line="46" />
+        <location filename="../../ui/review/scorecard.py" line="47"/>
         <source>Comment at %1 (optional)</source>
         <translation>Комментарий на %1 (необязательно)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/scorecard.py" line="50" />
+        <location filename="../../ui/review/scorecard.py" line="51"/>
         <source>Scorecard</source>
         <translation>Анкета оценки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/scorecard.py" line="80" />
+        <location filename="../../ui/review/scorecard.py" line="81"/>
         <source>instant fail</source>
         <translation>сразу провал</translation>
     </message>
     <message>
-        <location filename="../../ui/review/scorecard.py" line="107" />
+        <location filename="../../ui/review/scorecard.py" line="108"/>
         <source>Score: %1 / 100</source>
         <translation>Оценка: %1 / 100</translation>
     </message>
     <message>
-        <location filename="../../ui/review/scorecard.py" line="108" />
+        <location filename="../../ui/review/scorecard.py" line="109"/>
         <source> — instant fail</source>
         <translation> — провал</translation>
     </message>
@@ -1106,37 +1160,47 @@
 <context>
     <name>SignInForm</name>
     <message>
-        <location filename="../../ui/review/hub.py" line="40" />
+        <location filename="../../ui/review/hub.py" line="58"/>
         <source>Sign in</source>
         <translation>Войти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="43" />
+        <location filename="../../ui/review/hub.py" line="61"/>
         <source>Login</source>
         <translation>Логин</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="44" />
+        <location filename="../../ui/review/hub.py" line="62"/>
         <source>Password</source>
         <translation>Пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="47" />
+        <location filename="../../ui/review/hub.py" line="65"/>
         <source>&lt;h2&gt;Call review&lt;/h2&gt;&lt;p&gt;Sign in to listen to, tag and score calls.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Контроль звонков&lt;/h2&gt;&lt;p&gt;Войдите, чтобы слушать, размечать и оценивать звонки.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="75" />
+        <location filename="../../ui/review/hub.py" line="85"/>
+        <source>Signing in…</source>
+        <translation>Вход…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="105"/>
+        <source>Cannot sign in: %1</source>
+        <translation>Не удалось войти: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/hub.py" line="111"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="77" />
+        <location filename="../../ui/review/hub.py" line="113"/>
         <source>This account is disabled; ask the clinic manager</source>
         <translation>Учётная запись отключена; обратитесь к управляющему клиникой</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="79" />
+        <location filename="../../ui/review/hub.py" line="115"/>
         <source>Too many wrong passwords: the account is locked for a while</source>
         <translation>Слишком много неверных паролей: вход временно заблокирован</translation>
     </message>
@@ -1144,32 +1208,33 @@
 <context>
     <name>TagPalette</name>
     <message>
-        <location filename="../../ui/review/tagging.py" line="37" />
+        <location filename="../../ui/review/tagging.py" line="50"/>
         <source>Confirm</source>
+        <extracomment>the tags applied to ``call_id`` as last shown (``AppliedTag``)</extracomment>
         <translation>Подтвердить</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="38" />
+        <location filename="../../ui/review/tagging.py" line="51"/>
         <source>Remove</source>
         <translation>Убрать</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="39" />
+        <location filename="../../ui/review/tagging.py" line="52"/>
         <source>Confirm the selected automatic tag</source>
         <translation>Подтвердить выбранный автоматический тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="43" />
+        <location filename="../../ui/review/tagging.py" line="56"/>
         <source>Tags (number keys toggle):</source>
         <translation>Теги (цифры на клавиатуре включают и снимают):</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="78" />
+        <location filename="../../ui/review/tagging.py" line="115"/>
         <source> (auto, confirmed)</source>
         <translation> (авто, подтверждён)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="79" />
+        <location filename="../../ui/review/tagging.py" line="116"/>
         <source> (auto)</source>
         <translation> (авто)</translation>
     </message>
@@ -1177,62 +1242,14 @@
 <context>
     <name>WaveformView</name>
     <message>
-        <location filename="../../ui/review/player.py" line="49" />
+        <location filename="../../ui/review/player.py" line="56"/>
         <source>Click to jump to that moment</source>
         <translation>Щёлкните, чтобы перейти к этому месту</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="78" />
+        <location filename="../../ui/review/player.py" line="96"/>
         <source>No audio</source>
         <translation>Нет аудио</translation>
-    </message>
-</context>
-<context>
-    <name>ReviewScorecard</name>
-    <message>
-        <location filename="../../ui/review/labels.py" line="54" />
-        <source>Front desk call</source>
-        <translation>Звонок на ресепшн</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/labels.py" line="55" />
-        <source>Greeted, named the clinic and themselves</source>
-        <translation>Поздоровался(ась), назвал(а) клинику и себя</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/labels.py" line="56" />
-        <source>Asked about the patient&apos;s health first (care first)</source>
-        <translation>Сначала спросил(а) о самочувствии (забота прежде всего)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/labels.py" line="57" />
-        <source>Verified data by stating it</source>
-        <translation>Сверил(а) данные, назвав их</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/labels.py" line="58" />
-        <source>Explained the price or the staged plan clearly</source>
-        <translation>Понятно объяснил(а) цену или план по этапам</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/labels.py" line="59" />
-        <source>Offered a concrete time and booked</source>
-        <translation>Предложил(а) конкретное время и записал(а)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/labels.py" line="60" />
-        <source>Bonuses last, with their deadline</source>
-        <translation>Бонусы в конце, со сроком действия</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/labels.py" line="61" />
-        <source>Rude or dismissive to the patient</source>
-        <translation>Грубость или пренебрежение к пациенту</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/labels.py" line="62" />
-        <source>Gave wrong medical advice</source>
-        <translation>Дал(а) неверный медицинский совет</translation>
     </message>
 </context>
 </TS>

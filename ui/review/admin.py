@@ -374,4 +374,4 @@ class ReviewAdminPage(QWidget):
             self.status.setText(self.tr("Deleted %1 recording(s)").replace("%1", str(len(res.deleted))))
             self.refresh()
 
-        self.runner.run(lambda: svc.run(self.principal), done, lambda e: self.status.setText(str(e)))
+        self.runner.run(lambda: svc.run(self.principal), done, lambda e: self.status.setText(str(e)), receiver=self)

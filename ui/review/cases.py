@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.review.access import Action, Principal
 from app.review.cases import Candidate, PlaylistInfo
 from app.review.services import ReviewServices
+from app.review.waveform import waveform_of
 from ui.review import labels
 from ui.review.meeting import MeetingMode
 from ui.review.player import PlayerWidget, fmt_time
@@ -347,16 +348,17 @@ class CaseReviewPage(QWidget):
                 _rid, data = self.rs.library.open_audio(self.principal, cid, purpose="case review")
             except NotFound:
                 data = b""  # no recording (or none on this workstation): the transcript still shows
-            return data, self.rs.library.segments(self.principal, cid)
+            return data, self.rs.library.segments(self.principal, cid), waveform_of(data)
 
         def done(res) -> None:
             cur = self.current_item()
             if cur is None or cur.call_id != cid:
                 return
-            self.player.load(*res)
+            data, segs, wf = res
+            self.player.load(data, segs, waveform=wf)
             self.player.set_ranges([(b.start_s, b.stop_s) for b in cur.bookmarks])
 
-        self.runner.run(work, done, lambda e: self.status.setText(str(e)))
+        self.runner.run(work, done, lambda e: self.status.setText(str(e)), receiver=self)
 
     def move_current(self, delta: int) -> None:
         it = self.current_item()

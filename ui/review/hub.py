@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -22,14 +24,30 @@ from app.review.access import Action, Principal
 from app.review.auth import SignInRefused
 from app.review.services import ReviewServices
 from ui.review import labels
+from ui.review.admin import ReviewAdminPage
+from ui.review.cases import CaseReviewPage
+from ui.review.library import CallLibraryPage
+from ui.review.reports import ReportsPage
+
+log = logging.getLogger("carecall.review")
 
 
 class SignInForm(QWidget):
+    """Login and password. The password check (Argon2id, deliberately slow, plus a write to the
+    audit log) runs on the task runner: the window stays live meanwhile (measured 1.3 s on the
+    UI thread under load, scripts/bench_ui_stall.py)."""
+
     signed_in = Signal(object)  # Principal
 
-    def __init__(self, services: ReviewServices, parent: QWidget | None = None):
+    def __init__(self, services: ReviewServices, parent: QWidget | None = None, runner=None):
         super().__init__(parent)
         self.rs = services
+        if runner is None:
+            from ui.tasks import SyncRunner
+
+            runner = SyncRunner()
+        self.runner = runner
+        self.busy = False
         self.login = QLineEdit()
         self.login.setObjectName("reviewLogin")
         self.password = QLineEdit()
@@ -59,15 +77,33 @@ class SignInForm(QWidget):
         self.login.returnPressed.connect(self.password.setFocus)
 
     def submit(self) -> None:
-        try:
-            p = self.rs.auth.sign_in(self.login.text(), self.password.text())
-        except SignInRefused as e:
-            self.error.setText(self._say(str(e)))
-            self.password.clear()
+        if self.busy:
             return
-        self.error.clear()
+        login, password = self.login.text(), self.password.text()
         self.password.clear()
-        self.signed_in.emit(p)
+        self._set_busy(True)
+        self.error.setText(self.tr("Signing in…"))
+        self.runner.run(lambda: self.rs.auth.sign_in(login, password), self._on_signed_in, self._on_refused,
+                        receiver=self)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for w in (self.button, self.login, self.password):
+            w.setEnabled(not busy)
+
+    def _on_signed_in(self, principal: Principal) -> None:
+        self._set_busy(False)
+        self.error.clear()
+        self.signed_in.emit(principal)
+
+    def _on_refused(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, SignInRefused):
+            self.error.setText(self._say(str(exc)))
+        else:  # the database is unreachable, say: shown here, the details in the log
+            log.error("sign-in failed", exc_info=(type(exc), exc, exc.__traceback__))
+            self.error.setText(self.tr("Cannot sign in: %1").replace("%1", str(exc)[:200]))
+        self.password.setFocus()
 
     def _say(self, msg: str) -> str:
         """The service's refusal in the interface language."""
@@ -82,7 +118,18 @@ class SignInForm(QWidget):
 
 class ReviewHub(QStackedWidget):
     """Sign-in, then tabs: Calls (everyone), Case review (trainer, supervisor, manager),
-    Reports (supervisor, manager)."""
+    Reports (supervisor, manager), Settings (taxonomy, audit).
+
+    Signing in builds the Calls page only; the other pages are built the first time their tab
+    is opened (or ``hub.cases`` / ``hub.reports`` / ``hub.admin`` is read): building all four at
+    once held the UI thread for 0.25-0.6 s (scripts/bench_ui_stall.py). Their modules are
+    imported with this one, at start-up, not at the first sign-in.
+
+    Nothing the hub keeps refers back to it (no closure over ``self`` in its attributes): a
+    reference cycle would leave a hub without a parent (tests, a closed window) to Python's cycle
+    collector, which deletes the whole widget tree at whatever allocation it happens to run, once
+    in the middle of that tree's own ``WaveformView.paintEvent`` (a segfault). Without a cycle the
+    tree goes when its last reference does."""
 
     signed_in = Signal(object)
     signed_out = Signal()
@@ -95,17 +142,28 @@ class ReviewHub(QStackedWidget):
         self.jobs = jobs  # the transcription queue for the library's per-call status
         self.retranscribe_choices = retranscribe_choices
         self.principal: Principal | None = None
-        self.sign_in_form = SignInForm(services)
+        self.sign_in_form = SignInForm(services, runner=runner)
         self.addWidget(self.sign_in_form)
         self.tabs: QTabWidget | None = None
-        self.library = self.cases = self.reports = self.admin = None
+        self.library: CallLibraryPage | None = None
+        self._pages: dict[str, QWidget] = {}
+        self._lazy: dict[str, tuple[QWidget, str]] = {}  # key -> (placeholder tab, title)
         self.sign_in_form.signed_in.connect(self.open_for)
 
-    def open_for(self, principal: Principal) -> None:
-        from ui.review.cases import CaseReviewPage
-        from ui.review.library import CallLibraryPage
-        from ui.review.reports import ReportsPage
+    # the pages after the Calls page, built on first use
+    @property
+    def cases(self) -> CaseReviewPage | None:
+        return self._page("cases")
 
+    @property
+    def reports(self) -> ReportsPage | None:
+        return self._page("reports")
+
+    @property
+    def admin(self) -> ReviewAdminPage | None:
+        return self._page("admin")
+
+    def open_for(self, principal: Principal) -> None:
         self.principal = principal
         host = QWidget()
         lay = QVBoxLayout(host)
@@ -121,21 +179,14 @@ class ReviewHub(QStackedWidget):
         self.library = CallLibraryPage(self.rs, principal, self.runner, jobs=self.jobs,
                                        retranscribe_choices=self.retranscribe_choices)
         self.tabs.addTab(self.library, self.tr("Calls"))
+        self._pages, self._lazy = {}, {}
         if principal.can(Action.VIEW_PLAYLISTS):
-            self.cases = CaseReviewPage(self.rs, principal, self.runner)
-            self.tabs.addTab(self.cases, self.tr("Case review"))
+            self._later("cases", self.tr("Case review"))
         if principal.can(Action.REPORTS):
-            self.reports = ReportsPage(self.rs, principal, self.runner)
-            self.tabs.addTab(self.reports, self.tr("Reports"))
+            self._later("reports", self.tr("Reports"))
         if principal.can(Action.EDIT_TAXONOMY) or principal.can(Action.VIEW_AUDIT):
-            from ui.review.admin import ReviewAdminPage
-
-            self.admin = ReviewAdminPage(self.rs, principal, self.runner)
-            self.admin.setMinimumHeight(1400)
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setWidget(self.admin)
-            self.tabs.addTab(scroll, self.tr("Settings"))
+            self._later("admin", self.tr("Settings"))
+        self.tabs.currentChanged.connect(self._on_tab)
         lay.addWidget(self.tabs, 1)
         self.addWidget(host)
         self.setCurrentWidget(host)
@@ -143,14 +194,62 @@ class ReviewHub(QStackedWidget):
         self.library.refresh()
         self.signed_in.emit(principal)
 
+    def _later(self, key: str, title: str) -> None:
+        holder = QWidget()
+        self._lazy[key] = (holder, title)
+        self.tabs.addTab(holder, title)
+
+    def _make(self, key: str) -> QWidget:
+        """The page for *key*, for the principal signed in (a method, not a stored closure: see
+        the class docstring)."""
+        if key == "cases":
+            return CaseReviewPage(self.rs, self.principal, self.runner)
+        if key == "reports":
+            return ReportsPage(self.rs, self.principal, self.runner)
+        page = ReviewAdminPage(self.rs, self.principal, self.runner)
+        page.setMinimumHeight(1400)
+        return page
+
+    def _on_tab(self, index: int) -> None:
+        w = self.tabs.widget(index)
+        for key, (holder, _title) in list(self._lazy.items()):
+            if holder is w:
+                self._page(key)
+
+    def _page(self, key: str) -> QWidget | None:
+        if key in self._pages:
+            return self._pages[key]
+        if key not in self._lazy or self.tabs is None:
+            return None
+        holder, title = self._lazy.pop(key)
+        page = self._make(key)
+        shown = page
+        if key == "admin":  # tall: in a scroll area
+            shown = QScrollArea()
+            shown.setWidgetResizable(True)
+            shown.setWidget(page)
+        i, current = self.tabs.indexOf(holder), self.tabs.currentIndex()
+        was = self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(i)
+            self.tabs.insertTab(i, shown, title)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(was)
+        holder.deleteLater()
+        self._pages[key] = page
+        return page
+
     def sign_out(self) -> None:
         w = self.currentWidget()
         if w is not self.sign_in_form:
+            self.runner.discard(w)  # a call still loading is not shown on a page being deleted
             self.setCurrentWidget(self.sign_in_form)
             self.removeWidget(w)
             w.deleteLater()
         self.principal = None
-        self.library = self.cases = self.reports = self.admin = None
+        self.library = None
+        self._pages, self._lazy = {}, {}
         self.signed_out.emit()
 
 

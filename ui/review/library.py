@@ -31,6 +31,7 @@ from app.domain import CallDirection, Disposition
 from app.review.access import Action, Principal
 from app.review.library import CallQuery, CallRow
 from app.review.services import ReviewServices
+from app.review.waveform import waveform_of
 from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 from ui.review.scorecard import ScorecardDialog
@@ -148,7 +149,7 @@ class CallLibraryPage(QWidget):
 
         # details
         self.player = PlayerWidget()
-        self.palette = TagPalette(self.rs.tags, principal)
+        self.palette = TagPalette(self.rs.tags, principal, runner=runner)
         self.analysis_label = QLabel()
         self.analysis_label.setWordWrap(True)
         self.score_btn = QPushButton(self.tr("Score…"))
@@ -280,6 +281,8 @@ class CallLibraryPage(QWidget):
                 return
 
     def _on_selection(self) -> None:
+        """Everything about the selected call is read on the runner (tags, analysis, the decrypted
+        audio and its waveform, transcript, comments); the UI thread only shows it."""
         cid = self.selected_call()
         self.palette.set_call(cid)
         if cid is None:
@@ -290,45 +293,58 @@ class CallLibraryPage(QWidget):
         self.transcript_status.set_recording(row.recording_id)
         self.retranscribe.set_recording(row.recording_id if self.principal.sees_all_calls else None)
         self.highlights.setText("<br>".join(_marked_html(h) for h in row.highlights[:5]))
-        a = self.rs.library.analysis(self.principal, cid)
-        if a is not None:
-            parts = []
-            if a.checklist_total:
-                parts.append(self.tr("Checklist %1 of %2").replace("%1", str(a.checklist_covered))
-                             .replace("%2", str(a.checklist_total)))
-            parts.append(self.tr("administrator talks %1% · longest monologue %2 s · interruptions %3 · silence %4%")
-                         .replace("%1", f"{a.talk_ratio * 100:.0f}").replace("%2", f"{a.longest_monologue_s:.0f}")
-                         .replace("%3", str(a.interruptions)).replace("%4", f"{a.silence_share * 100:.0f}"))
-            if a.bonus_mentioned:
-                parts.append(self.tr("bonus before care") if a.bonus_before_care else self.tr("bonus after care"))
-                parts.append(self.tr("deadline named") if a.deadline_named else self.tr("deadline not named"))
-            self.analysis_label.setText(" · ".join(parts))
-        else:
-            self.analysis_label.setText(self.tr("Not analysed yet"))
+        self.analysis_label.setText(self.tr("Loading…"))
         self.call_selected.emit(cid)
-        if row.recording_id is None:
-            self.player.load(b"", self.rs.library.segments(self.principal, cid))
-            return
+        principal, library, scorecards = self.principal, self.rs.library, self.rs.scorecards
+
+        def analysed(a) -> None:
+            if self.selected_call() == cid:
+                self._show_analysis(a)
+
+        self.runner.run(lambda: library.analysis(principal, cid), analysed, self._on_error, receiver=self)
 
         def work():
-            rid, data = self.rs.library.open_audio(self.principal, cid)
-            return data, self.rs.library.segments(self.principal, cid)
+            data = b""
+            if row.recording_id is not None:
+                _rid, data = library.open_audio(principal, cid)
+            segs = library.segments(principal, cid)
+            if not data:
+                return data, segs, None, []
+            return data, segs, waveform_of(data), [c.at_s for c in scorecards.comments(principal, cid)]
 
         def done(res) -> None:
             if self.selected_call() != cid:
                 return
-            data, segs = res
-            self.player.load(data, segs)
-            self.player.wave.set_comments([c.at_s for c in self.rs.scorecards.comments(self.principal, cid)])
-            self.audio_loaded.emit(cid)
+            data, segs, wf, comments = res
+            self.player.load(data, segs, waveform=wf)
+            if data:
+                self.player.wave.set_comments(comments)
+                self.audio_loaded.emit(cid)
 
-        self.runner.run(work, done, self._on_error)
+        self.runner.run(work, done, self._on_error, receiver=self)
+
+    def _show_analysis(self, a) -> None:
+        if a is None:
+            self.analysis_label.setText(self.tr("Not analysed yet"))
+            return
+        parts = []
+        if a.checklist_total:
+            parts.append(self.tr("Checklist %1 of %2").replace("%1", str(a.checklist_covered))
+                         .replace("%2", str(a.checklist_total)))
+        parts.append(self.tr("administrator talks %1% · longest monologue %2 s · interruptions %3 · silence %4%")
+                     .replace("%1", f"{a.talk_ratio * 100:.0f}").replace("%2", f"{a.longest_monologue_s:.0f}")
+                     .replace("%3", str(a.interruptions)).replace("%4", f"{a.silence_share * 100:.0f}"))
+        if a.bonus_mentioned:
+            parts.append(self.tr("bonus before care") if a.bonus_before_care else self.tr("bonus after care"))
+            parts.append(self.tr("deadline named") if a.deadline_named else self.tr("deadline not named"))
+        self.analysis_label.setText(" · ".join(parts))
 
     def _refresh_row_tags(self) -> None:
+        """The palette has just read the call's tags again: the table row follows."""
         cid = self.selected_call()
-        if cid is None:
+        if cid is None or cid != self.palette.call_id:
             return
-        names = labels.tags(t.name for t in self.rs.tags.call_tags(self.principal, cid))
+        names = labels.tags(t.name for t in self.palette.applied_tags)
         self.table.item(self.table.currentRow(), COLUMNS.index("tags")).setText(names)
 
     def open_scorecard(self) -> ScorecardDialog | None:
@@ -341,10 +357,13 @@ class CallLibraryPage(QWidget):
         return dlg
 
     def _on_scored(self, cid: int, _total: float) -> None:
-        score = self.rs.scorecards.call_score(self.principal, cid)
-        if self.selected_call() == cid:
-            self.table.item(self.table.currentRow(), COLUMNS.index("score")).setText(
-                "" if score is None else f"{score:.0f}")
+        def show(score) -> None:
+            if self.selected_call() == cid:
+                self.table.item(self.table.currentRow(), COLUMNS.index("score")).setText(
+                    "" if score is None else f"{score:.0f}")
+
+        self.runner.run(lambda: self.rs.scorecards.call_score(self.principal, cid), show, self._on_error,
+                        receiver=self)
 
     def _on_delete(self) -> None:
         r = self.table.currentRow()
@@ -356,7 +375,7 @@ class CallLibraryPage(QWidget):
             return
         rid = self.rows[r].recording_id
         self.runner.run(lambda: self.rs.library.delete_recording(self.principal, rid),
-                        lambda _r: self.refresh(), self._on_error)
+                        lambda _r: self.refresh(), self._on_error, receiver=self)
 
     def _on_error(self, exc: BaseException) -> None:
         self._show_error(str(exc))

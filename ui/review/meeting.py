@@ -12,6 +12,7 @@ from app.review.access import Principal
 from app.review.cases import PlaylistInfo
 from app.review.library import CallQuery
 from app.review.services import ReviewServices
+from app.review.waveform import waveform_of
 from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 
@@ -94,34 +95,35 @@ class MeetingMode(QWidget):
         self.note.setVisible(bool(item.note))
         self.player.set_ranges([(b.start_s, b.stop_s) for b in item.bookmarks])
         cid = item.call_id
-        rows = self.rs.library.query(self.principal, CallQuery(call_ids=[cid]))
-        if rows:
-            r = rows[0]
-            self.info.setText(" · ".join(x for x in (
-                r.administrator, labels.situation(r.situation), labels.disposition(r.disposition),
-                "" if r.score is None else f"{r.score:.0f}/100", labels.tags(r.tags)) if x))
+        self.info.setText("")
 
         def work():
             from app.review.common import NotFound
 
+            rows = self.rs.library.query(self.principal, CallQuery(call_ids=[cid]))
             try:
                 _rid, data = self.rs.library.open_audio(self.principal, cid, purpose="meeting")
             except NotFound:
                 data = b""  # no recording: the transcript is still shown
-            return data, self.rs.library.segments(self.principal, cid)
+            return rows, data, self.rs.library.segments(self.principal, cid), waveform_of(data)
 
         def done(res) -> None:
             if self.case != index:
                 return
-            data, segs = res
-            self.player.load(data, segs)
+            rows, data, segs, wf = res
+            if rows:
+                r = rows[0]
+                self.info.setText(" · ".join(x for x in (
+                    r.administrator, labels.situation(r.situation), labels.disposition(r.disposition),
+                    "" if r.score is None else f"{r.score:.0f}/100", labels.tags(r.tags)) if x))
+            self.player.load(data, segs, waveform=wf)
             self.case_loaded.emit(index)
             if item.bookmarks:
                 self.play_bookmark(0)
             else:
                 self.player.play()
 
-        self.runner.run(work, done, lambda e: self.failed.emit(str(e)))
+        self.runner.run(work, done, lambda e: self.failed.emit(str(e)), receiver=self)
 
     def next_case(self) -> None:
         if self.case + 1 < len(self.playlist.items):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLineF, QPointF, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 from app.recording.formats import audio_suffix
 from app.review.adherence import silent_gaps
 from app.review.segments import ADMINISTRATOR, Segment
-from app.review.waveform import Waveform, peaks_from_bytes
+from app.review.waveform import Waveform, waveform_of
 
 SPEAKER_COLOURS = {0: QColor("#1b4f9c"), 1: QColor("#b5541c")}  # administrator blue, caller orange
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+DECODE = object()  # PlayerWidget.load: no waveform given, decode the audio
 
 
 def fmt_time(t: float) -> str:
@@ -36,7 +37,11 @@ def fmt_time(t: float) -> str:
 
 
 class WaveformView(QWidget):
-    """Both channels (administrator above, caller below), the play position, marked ranges."""
+    """Both channels (administrator above, caller below), the play position, marked ranges.
+
+    The waveform, ranges and comment marks are drawn once into a pixmap (again only when they or
+    the size change); a repaint for the moving play position (every 40 ms while playing) only
+    copies it and draws one line."""
 
     seek_requested = Signal(float)
 
@@ -47,11 +52,12 @@ class WaveformView(QWidget):
         self._pos = 0.0
         self._ranges: list[tuple[float, float]] = []
         self._comments: list[float] = []
+        self._static: QPixmap | None = None  # everything but the play position
         self.setToolTip(self.tr("Click to jump to that moment"))
 
     def set_waveform(self, wf: Waveform | None) -> None:
         self._wf = wf
-        self.update()
+        self._invalidate()
 
     def set_position(self, sec: float) -> None:
         self._pos = sec
@@ -59,45 +65,67 @@ class WaveformView(QWidget):
 
     def set_ranges(self, ranges: Sequence[tuple[float, float]]) -> None:
         self._ranges = list(ranges)
-        self.update()
+        self._invalidate()
 
     def set_comments(self, times: Sequence[float]) -> None:
         self._comments = list(times)
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._static = None
         self.update()
+
+    def resizeEvent(self, e) -> None:  # noqa: N802 - Qt name
+        self._static = None
+        super().resizeEvent(e)
 
     @property
     def duration(self) -> float:
         return self._wf.duration if self._wf else 0.0
 
+    def _draw_static(self) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        pm = QPixmap(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
+        pm.setDevicePixelRatio(ratio)
+        pm.fill(QColor("#fafafa"))
+        p = QPainter(pm)
+        try:
+            w, h, d = self.width(), self.height(), self.duration
+            if self._wf is None or d <= 0:
+                p.setPen(QColor("#888"))
+                p.drawText(QRectF(0, 0, w, h), Qt.AlignmentFlag.AlignCenter, self.tr("No audio"))
+                return pm
+            for a, b in self._ranges:
+                p.fillRect(QRectF(a / d * w, 0, max(2.0, (b - a) / d * w), h), QColor(200, 235, 200))
+            peaks = self._wf.peaks
+            chans, n = peaks.shape[0], peaks.shape[1]
+            band = h / max(1, chans)
+            for c in range(chans):
+                p.setPen(QPen(SPEAKER_COLOURS.get(c, QColor("#555")), 1))
+                mid = band * c + band / 2
+                amps = (peaks[c] * (band / 2 - 2)).tolist()
+                p.drawLines([QLineF(i / n * w, mid - amp, i / n * w, mid + amp) for i, amp in enumerate(amps)])
+            p.setPen(QPen(QColor("#7a1fa2"), 1))
+            for t in self._comments:
+                x = t / d * w
+                p.drawLine(QPointF(x, 0), QPointF(x, 6))
+            return pm
+        finally:
+            p.end()
+
     def paintEvent(self, _e) -> None:  # noqa: N802 - Qt name
+        if self._static is None or self._static.deviceIndependentSize().toSize() != self.size():
+            self._static = self._draw_static()
         p = QPainter(self)
-        w, h = self.width(), self.height()
-        p.fillRect(self.rect(), QColor("#fafafa"))
-        d = self.duration
-        if self._wf is None or d <= 0:
-            p.setPen(QColor("#888"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No audio"))
-            return
-        for a, b in self._ranges:
-            p.fillRect(QRectF(a / d * w, 0, max(2.0, (b - a) / d * w), h), QColor(200, 235, 200))
-        peaks = self._wf.peaks
-        chans = peaks.shape[0]
-        n = peaks.shape[1]
-        band = h / max(1, chans)
-        for c in range(chans):
-            p.setPen(QPen(SPEAKER_COLOURS.get(c, QColor("#555")), 1))
-            mid = band * c + band / 2
-            for i in range(n):
-                x = i / n * w
-                amp = float(peaks[c, i]) * (band / 2 - 2)
-                p.drawLine(QPointF(x, mid - amp), QPointF(x, mid + amp))
-        p.setPen(QPen(QColor("#7a1fa2"), 1))
-        for t in self._comments:
-            x = t / d * w
-            p.drawLine(QPointF(x, 0), QPointF(x, 6))
-        p.setPen(QPen(QColor("#d00"), 2))
-        x = self._pos / d * w
-        p.drawLine(QPointF(x, 0), QPointF(x, h))
+        try:
+            p.drawPixmap(0, 0, self._static)
+            d = self.duration
+            if self._wf is not None and d > 0:
+                p.setPen(QPen(QColor("#d00"), 2))
+                x = self._pos / d * self.width()
+                p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        finally:
+            p.end()
 
     def mousePressEvent(self, e) -> None:  # noqa: N802
         if self.duration > 0 and self.width() > 0:
@@ -178,13 +206,14 @@ class PlayerWidget(QWidget):
         self.transcript.itemClicked.connect(self._on_segment_clicked)
 
     # -- loading -------------------------------------------------------------------------
-    def load(self, data: bytes, segments: Sequence[Segment], duration: float | None = None) -> None:
+    def load(self, data: bytes, segments: Sequence[Segment], duration: float | None = None,
+             waveform: Waveform | None | object = DECODE) -> None:
+        """Show *segments* and make *data* playable. ``waveform``: what
+        :func:`app.review.waveform.waveform_of` made of *data* on a worker thread (pass it:
+        decoding a call here would hold up the window); left out, *data* is decoded here."""
         self.stop()
         self._segments = sorted(segments, key=lambda s: s.start)
-        try:
-            wf = peaks_from_bytes(data) if data else None
-        except Exception:  # noqa: BLE001 - a broken file still shows its transcript
-            wf = None
+        wf = waveform_of(data) if waveform is DECODE else waveform
         self.wave.set_waveform(wf)
         self._duration = duration or (wf.duration if wf else 0.0)
         self._gaps = silent_gaps(self._segments, self._duration, 1.5) if self._segments else []

@@ -79,7 +79,7 @@ class ReportsPage(QWidget):
         a = datetime.combine(self.date_from.date().toPython(), time(0), tzinfo=timezone.utc)
         b = datetime.combine(self.date_to.date().toPython(), time(0), tzinfo=timezone.utc) + timedelta(days=1)
         self.runner.run(lambda: self.rs.reports.weekly(self.principal, a, b), self._show,
-                        lambda e: self.status.setText(str(e)))
+                        lambda e: self.status.setText(str(e)), receiver=self)
 
     def _show(self, rows: list[WeekRow]) -> None:
         self.rows = rows

@@ -21,16 +21,29 @@ from ui.review import labels
 
 
 class TagPalette(QWidget):
-    """Press 1..9 (while the palette or the player has focus) to toggle the tag with that key."""
+    """Press 1..9 (while the palette or the player has focus) to toggle the tag with that key.
+
+    Reads and changes go through the task runner (``runner``; immediate without one): a tag
+    write waits for the database's write lock, which the transcription worker also takes."""
 
     tags_changed = Signal(int)  # call id
     failed = Signal(str)
 
-    def __init__(self, tags: TagService, principal: Principal, parent: QWidget | None = None):
+    def __init__(self, tags: TagService, principal: Principal, parent: QWidget | None = None, runner=None):
         super().__init__(parent)
         self.tags = tags
         self.principal = principal
+        if runner is None:
+            from ui.tasks import SyncRunner
+
+            runner = SyncRunner()
+        self.runner = runner
         self.call_id: int | None = None
+        #: the tags applied to ``call_id`` as last shown (``AppliedTag``)
+        self.applied_tags: list = []
+        self._changes: list = []  # (call id, change, notify) waiting for the one running
+        self._changing = False
+        self._asked = self._answered = 0  # numbered reads: an older answer never replaces a newer one
         self.buttons: dict[int, QPushButton] = {}
         self.applied = QListWidget()
         self.applied.setMaximumHeight(120)
@@ -66,34 +79,91 @@ class TagPalette(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def set_call(self, call_id: int | None) -> None:
+        """Show *call_id*'s tags (read on the runner)."""
         self.call_id = call_id
         self.refresh()
 
+    def show_tags(self, call_id: int | None, applied: list) -> None:
+        """Show *call_id* with tags already read elsewhere (e.g. with the rest of the call)."""
+        self.call_id = call_id
+        self._show(applied)
+
     def refresh(self) -> None:
+        cid = self.call_id
+        if cid is None:
+            self._show([])
+            return
+        self._asked += 1
+        n = self._asked
+        self.runner.run(lambda: self.tags.call_tags(self.principal, cid), lambda res: self._shown_for(n, cid, res),
+                        lambda e: self.failed.emit(str(e)), receiver=self)
+
+    def _shown_for(self, n: int, call_id: int, applied: list, changed: bool = False) -> None:
+        if call_id != self.call_id or n < self._answered:
+            return  # another call was selected meanwhile, or a newer answer is on screen
+        self._answered = n
+        self._show(applied)
+        if changed:
+            self.tags_changed.emit(call_id)
+
+    def _show(self, applied: list) -> None:
+        self.applied_tags = list(applied)
         self.applied.clear()
         on = set()
-        if self.call_id is not None:
-            for t in self.tags.call_tags(self.principal, self.call_id):
-                on.add(t.tag_id)
-                mark = "" if t.source == "manual" else (self.tr(" (auto, confirmed)") if t.confirmed
-                                                        else self.tr(" (auto)"))
-                it = QListWidgetItem(labels.tag(t.name) + mark)
-                it.setData(Qt.ItemDataRole.UserRole, t.tag_id)
-                if t.evidence:
-                    it.setToolTip(t.evidence)
-                self.applied.addItem(it)
+        for t in self.applied_tags:
+            on.add(t.tag_id)
+            mark = "" if t.source == "manual" else (self.tr(" (auto, confirmed)") if t.confirmed
+                                                    else self.tr(" (auto)"))
+            it = QListWidgetItem(labels.tag(t.name) + mark)
+            it.setData(Qt.ItemDataRole.UserRole, t.tag_id)
+            if t.evidence:
+                it.setToolTip(t.evidence)
+            self.applied.addItem(it)
         for tid, b in self.buttons.items():
             b.setChecked(tid in on)
 
-    def toggle(self, tag_id: int) -> None:
-        if self.call_id is None:
+    def _change(self, change, notify: bool) -> None:
+        """Run *change* (a TagService write) and read the call's tags again, on the runner.
+        Changes run one after another in the order they were asked for: "4" pressed twice
+        quickly is on, then off, never two concurrent toggles of the same tag."""
+        cid = self.call_id
+        if cid is None:
             return
-        try:
-            self.tags.toggle(self.principal, self.call_id, tag_id)
-        except Exception as e:  # noqa: BLE001 - refusals are shown, not raised into Qt
+        self._changes.append((cid, change, notify))
+        if not self._changing:
+            self._next_change()
+
+    def _next_change(self) -> None:
+        if not self._changes:
+            self._changing = False
+            return
+        self._changing = True
+        cid, change, notify = self._changes.pop(0)
+        failures: list[str] = []
+        self._asked += 1
+        n = self._asked
+
+        def work():
+            try:
+                change(cid)
+            except Exception as e:  # noqa: BLE001 - refusals are shown, not raised into Qt
+                failures.append(str(e))
+            return self.tags.call_tags(self.principal, cid)
+
+        def done(applied: list) -> None:
+            for msg in failures:
+                self.failed.emit(msg)
+            self._shown_for(n, cid, applied, changed=notify)
+            self._next_change()
+
+        def failed(e: BaseException) -> None:
             self.failed.emit(str(e))
-        self.refresh()
-        self.tags_changed.emit(self.call_id)
+            self._next_change()
+
+        self.runner.run(work, done, failed, receiver=self)
+
+    def toggle(self, tag_id: int) -> None:
+        self._change(lambda cid: self.tags.toggle(self.principal, cid, tag_id), notify=True)
 
     def key_for(self, key_text: str) -> int | None:
         for tid, b in self.buttons.items():
@@ -119,18 +189,9 @@ class TagPalette(QWidget):
     def _on_confirm(self) -> None:
         tid = self._selected()
         if tid is not None and self.call_id is not None:
-            try:
-                self.tags.confirm(self.principal, self.call_id, tid)
-            except Exception as e:  # noqa: BLE001
-                self.failed.emit(str(e))
-            self.refresh()
+            self._change(lambda cid: self.tags.confirm(self.principal, cid, tid), notify=False)
 
     def _on_remove(self) -> None:
         tid = self._selected()
         if tid is not None and self.call_id is not None:
-            try:
-                self.tags.remove(self.principal, self.call_id, tid)
-            except Exception as e:  # noqa: BLE001
-                self.failed.emit(str(e))
-            self.refresh()
-            self.tags_changed.emit(self.call_id)
+            self._change(lambda cid: self.tags.remove(self.principal, cid, tid), notify=True)
