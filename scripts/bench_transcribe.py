@@ -217,11 +217,12 @@ TURNS = {"en": EN, "ru": RU}
 
 # AsrSettings overrides; "chosen" = the defaults in AsrSettings, "baseline" = the defaults before
 # the decoding study (beam 5, no prompt, VAD min silence 500 ms / pad 400 ms, fallback on)
-BASE = dict(compute_type="int8", vocabulary_prompt=False, hotwords=False, beam_size=5, best_of=5, patience=1.0, length_penalty=1.0,
+BASE = dict(compute_type="int8", parallel_channels=False, vocabulary_prompt=False, hotwords=False, beam_size=5, best_of=5, patience=1.0, length_penalty=1.0,
             vad_min_silence_ms=500, vad_speech_pad_ms=400, temperature_fallback=True)
 CONFIGS = {
     "chosen": {},
     "int8_prompt": {**BASE, "vocabulary_prompt": True},  # the default before float32
+    "sequential": {"parallel_channels": False},  # the default before both channels ran at once
     "float32_beam5": {"beam_size": 5},
     "float32_beam3": {"beam_size": 3},
     "baseline": BASE,
@@ -242,7 +243,8 @@ CONFIGS = {
     "beam_8": {**BASE, "beam_size": 8, "best_of": 5},
 }
 SHOWN = ("beam_size", "best_of", "patience", "length_penalty", "temperature_fallback", "vocabulary_prompt",
-         "hotwords", "compute_type", "word_timestamps", "vad", "vad_min_silence_ms", "vad_speech_pad_ms", "threads")
+         "hotwords", "compute_type", "word_timestamps", "vad", "vad_min_silence_ms", "vad_speech_pad_ms", "threads",
+         "parallel_channels")
 
 
 def main() -> int:

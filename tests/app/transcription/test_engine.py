@@ -111,3 +111,50 @@ def test_vocabulary_prompt_on_silence_gives_no_text():
     for lang in ("ru", "en"):
         assert transcribe_channels(engine, silence(20, noise_db=-50), 8000, lang) == []
         assert transcribe_channels(engine, silence(20, noise_db=-35), 8000, lang) == []
+
+
+class _Timed:
+    """The real engine, with each transcribe() call's thread and wall-clock span noted."""
+
+    def __init__(self, engine):
+        import threading
+        import time
+
+        self.engine, self.spans, self._lock = engine, [], threading.Lock()
+        self.concurrency = engine.concurrency
+        self.detect_language = engine.detect_language
+        self._now, self._thread = time.perf_counter, threading.get_ident
+
+    def transcribe(self, audio, language, progress=None):
+        t0 = self._now()
+        out = self.engine.transcribe(audio, language, progress)
+        with self._lock:
+            self.spans.append((self._thread(), t0, self._now(), language))
+        return out
+
+
+def test_both_channels_run_at_once_on_two_workers(fw_engine, speech):
+    assert fw_engine.concurrency == 2  # the default: 2 threads, parallel_channels
+    timed = _Timed(fw_engine)
+    seen = []
+    segs = transcribe_channels(timed, speech["en"], 8000, "auto", seen.append)
+    (ta, a0, a1, la), (tb, b0, b1, lb) = timed.spans
+    assert ta != tb and a0 < b1 and b0 < a1  # two threads, overlapping in time
+    assert la == lb == "en"  # "auto": detected once on the louder channel, then given to both
+    assert seen[-1] == 1.0 and all(0.0 <= f <= 1.0 for f in seen)
+    admin, caller = _words(segs, "admin"), _words(segs, "caller")
+    assert {"morning", "anna", "speaking"} <= admin and {"book", "cleaning", "brown", "tuesday"} <= caller
+    _check_times(segs)
+
+
+def test_sequential_channels_when_parallel_is_off(asr_settings, speech):
+    from app.transcription.engines import FasterWhisperEngine
+
+    engine = FasterWhisperEngine(asr_settings.model_copy(update={"parallel_channels": False}))
+    assert engine.concurrency == 1
+    timed = _Timed(engine)
+    segs = transcribe_channels(timed, speech["ru"], 8000, "auto")
+    (_, a0, a1, la), (_, b0, b1, lb) = timed.spans
+    assert a1 <= b0  # one after the other
+    assert la is None and lb == "ru"  # the first channel's detected language goes to the second
+    assert {"добрый", "день", "записаться", "врачу"} <= _words(segs, "caller")
