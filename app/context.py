@@ -47,7 +47,8 @@ class AppContext:
         from app.transcription.queue import JobQueue
 
         a = self.settings.audio
-        rec = Recorder(self.recordings, a.admin_device or None, a.caller_device or None, a.samplerate)
+        rec = Recorder(self.recordings, a.admin_device or None, a.caller_device or None, a.samplerate,
+                       blocksize=a.blocksize, latency=a.latency_s)
         jobs = JobQueue(self.sessions, default_engine=self.settings.asr.engine,
                         default_language=self.settings.asr.language)
         return CallRecordingController(self.sessions, rec, enabled=a.enabled, record_unknown=a.record_unknown_callers,

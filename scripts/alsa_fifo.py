@@ -9,14 +9,25 @@ run (in a process whose ``HOME`` is private) before sounddevice is imported. Eac
 so a plain file would be swallowed at CPU speed; a FIFO fed at real-time pace
 (:class:`PacedFeeder`) gives the capture its clock. The file plugin copies raw bytes in the
 stream's sample format, so capture uses ``int16`` and the sources are s16 mono raw data.
+
+The file plugin reads each period from ``infile`` with one ``read()`` and, when that read comes
+back short, hands out the null slave's frames for the rest of the period: fed 256 frames at a
+time, a 1024-frame or 0.5 s stream (PortAudio then asks for 2048-frame periods) captured 4-8
+times the frames fed. A sound card only completes whole periods, so the capturing process loads
+:func:`full_read_preload` (``LD_PRELOAD``): for a FIFO named ``*.fifo`` a short read waits for
+the rest of the period, as the hardware's DMA would; every other read is untouched.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
+import shutil
 import struct
+import subprocess
+import tempfile
 import termios
 import threading
 import time
@@ -31,6 +42,64 @@ pcm.{name} {{
   format "raw"
 }}
 """
+
+
+_FULL_READ_C = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static ssize_t (*real_read)(int, void *, size_t);
+
+static int device_fifo(int fd) {
+    struct stat st;
+    char link[64], path[4096];
+    if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return 0;
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 5) return 0;
+    path[n] = 0;
+    return strcmp(path + n - 5, ".fifo") == 0;
+}
+
+ssize_t read(int fd, void *buf, size_t count) {
+    if (!real_read) real_read = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+    ssize_t got = real_read(fd, buf, count);
+    if (got <= 0 || (size_t)got == count || !device_fifo(fd)) return got;
+    while ((size_t)got < count) {  /* the rest of the period: block as a DMA transfer would */
+        ssize_t r = real_read(fd, (char *)buf + got, count - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += r;
+    }
+    return got;
+}
+"""
+
+
+def full_read_preload() -> Path:
+    """A shared object for ``LD_PRELOAD`` that makes reads of ``*.fifo`` FIFOs whole (see the
+    module's docstring); built with the C compiler once and cached in the temp directory."""
+    digest = hashlib.sha256(_FULL_READ_C.encode()).hexdigest()[:16]
+    out = Path(tempfile.gettempdir()) / f"carecall-alsa-full-read-{digest}.so"
+    if out.exists():
+        return out
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        raise RuntimeError("a C compiler (gcc) is needed for the FIFO capture devices")
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "full_read.c"
+        src.write_text(_FULL_READ_C)
+        tmp = Path(d) / "full_read.so"
+        subprocess.run([cc, "-shared", "-fPIC", "-O2", "-o", str(tmp), str(src), "-ldl"], check=True,
+                       capture_output=True)
+        shutil.copy(tmp, str(out) + f".{os.getpid()}")
+        os.replace(str(out) + f".{os.getpid()}", out)
+    return out
 
 
 def make_devices(home: Path, names: list[str]) -> dict[str, Path]:

@@ -1,6 +1,12 @@
 """Recorder figures over a long call: dropped frames and CPU, through the real capture path.
 
-    .venv/bin/python scripts/bench_capture.py [--minutes 60] [--device-buffer-ms 100]
+    .venv/bin/python scripts/bench_capture.py [--minutes 60] [--device-buffer-ms MS]
+        [--blocksize N] [--latency S|low|high] [--libsndfile auto|system|bundled]
+
+Defaults: the shipped ``[audio]`` settings (blocksize, latency_s, bitrate, flush interval) and
+library choice; ``--blocksize 256 --latency high --libsndfile bundled --device-buffer-ms 100``
+is the recorder and model as they were before the issue-4 tuning. There is no load generator:
+the figures are taken under whatever else runs on the machine, and the load average is reported.
 
 Issue goals: over a 60-minute capture, dropped frames = 0 and recorder CPU < 3 % of one core.
 
@@ -16,9 +22,10 @@ No sound card here, so the two inputs are ALSA ``file``-plugin capture devices r
 * the **feeder** (the parent): writes a two-channel Festival call (a different speaker on each
   channel, faint line noise, looped) into the FIFOs at real-time pace, 256 frames per input per
   tick from one clock, like two devices, in a thread at nice -10 when allowed. It models a device
-  ring buffer of --device-buffer-ms: a block that finds the buffer full (the recorder did not
-  read in time) is lost and counted, with when it happened and how late the feeder itself was,
-  as real hardware would overrun.
+  ring buffer of --device-buffer-ms (default: the input latency PortAudio reports for the
+  recorder's streams, i.e. the ALSA buffer it would set up on a sound card, at least 100 ms): a
+  block that finds the buffer full (the recorder did not read in time) is lost and counted, with
+  when it happened and how late the feeder itself was, as real hardware would overrun.
 
 After --minutes the parent "hangs up" (``Recorder.stop``; the devices keep delivering until
 they are closed, as real ones do), then decodes the recording (``store.load_audio``) and
@@ -53,7 +60,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.alsa_fifo import PacedFeeder, make_devices, open_fifo, pending_bytes  # noqa: E402
+from scripts.alsa_fifo import (  # noqa: E402
+    PacedFeeder,
+    full_read_preload,
+    make_devices,
+    open_fifo,
+    pending_bytes,
+)
 
 RATE = 8000
 BLOCK = 256
@@ -101,15 +114,22 @@ def _recorder_main(a) -> int:
     from app.settings import AudioSettings
     from db.session import make_engine, session_factory
 
-    audio = AudioSettings()  # the shipped defaults: bitrate, flush interval
+    from app.recording.sndlib import chosen
+
+    audio = AudioSettings()  # the shipped defaults: bitrate, flush interval, blocksize, latency
     store = RecordingStore(session_factory(make_engine(a.db)), a.storage, _keys(master),
                            bitrate_kbps=audio.bitrate_kbps, flush_seconds=audio.flush_seconds)
-    rec = Recorder(store, DEVICES[0], DEVICES[1], samplerate=RATE, blocksize=BLOCK)
+    latency = a.latency if a.latency is not None else audio.latency_s
+    latency = float(latency) if latency not in ("low", "high") else latency
+    blocksize = a.blocksize or audio.blocksize
+    rec = Recorder(store, DEVICES[0], DEVICES[1], samplerate=RATE, blocksize=blocksize, latency=latency)
     import sounddevice as sd  # PortAudio reads HOME/.asoundrc now
 
     dev = sd.query_devices(DEVICES[0])
+    lib = chosen()
     print("ready " + json.dumps({"portaudio": sd.get_portaudio_version()[1], "bitrate_kbps": audio.bitrate_kbps,
-                                 "flush_seconds": audio.flush_seconds,
+                                 "flush_seconds": audio.flush_seconds, "blocksize": blocksize, "latency": latency,
+                                 "libsndfile": f"{lib.source} {lib.version} {lib.path}".strip(),
                                  "default_high_input_latency_s": dev["default_high_input_latency"]}), flush=True)
 
     def sample() -> dict:
@@ -121,7 +141,7 @@ def _recorder_main(a) -> int:
     t0, cpu0 = time.monotonic(), sum(_cpu_s())
     ut0, st0 = _cpu_s()
     rid = rec.start(None)
-    print("started " + json.dumps({"recording_id": rid}), flush=True)
+    print("started " + json.dumps({"recording_id": rid, "input_latencies_s": rec.input_latencies()}), flush=True)
     while True:
         ready, _, _ = select.select([sys.stdin], [], [], a.sample_s)
         if ready:
@@ -219,8 +239,14 @@ def _alignment(decoded, source, checkpoints_s: list[float]) -> list[list[int | N
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--minutes", type=float, default=60.0)
-    ap.add_argument("--device-buffer-ms", type=float, default=100.0,
-                    help="ring buffer of the emulated devices; a block that does not fit is lost")
+    ap.add_argument("--device-buffer-ms", type=float, default=None,
+                    help="ring buffer of the emulated devices; a block that does not fit is lost "
+                         "(default: the streams' reported input latency, at least 100 ms)")
+    ap.add_argument("--blocksize", type=int, default=None, help="Recorder blocksize (default: [audio] blocksize)")
+    ap.add_argument("--latency", default=None, help="Recorder input latency, seconds or low/high "
+                                                    "(default: [audio] latency_s)")
+    ap.add_argument("--libsndfile", choices=["auto", "system", "bundled"], default=None,
+                    help="which libsndfile the recorder uses (default: app.recording.sndlib's choice)")
     ap.add_argument("--sample-s", type=float, default=10.0, help="progress samples (CPU, RSS, load)")
     ap.add_argument("--keep", action="store_true", help="keep the working directory")
     ap.add_argument("--recorder", action="store_true", help=argparse.SUPPRESS)
@@ -248,16 +274,21 @@ def main() -> int:
 
     fifos = make_devices(home, DEVICES)
     fds = [open_fifo(fifos[d], nonblocking=True) for d in DEVICES]
-    buffer_frames = int(a.device_buffer_ms * RATE / 1000)
     feeder = PacedFeeder(fds, [call[0].tobytes(), call[1].tobytes()], rate=RATE, block_frames=BLOCK, loop=True,
-                         buffer_frames=buffer_frames)
+                         buffer_frames=0)  # sized below, once the recorder's streams are open
     env = dict(os.environ, HOME=str(home))
     env.pop("ALSA_CONFIG_PATH", None)
+    # whole periods from the FIFOs, as from a sound card (scripts/alsa_fifo.py)
+    env["LD_PRELOAD"] = " ".join(x for x in (str(full_read_preload()), env.get("LD_PRELOAD", "")) if x)
+    if a.libsndfile:
+        env["CARECALL_LIBSNDFILE"] = a.libsndfile
     err_path = work / "recorder.stderr"
     with open(err_path, "w") as err:
         child = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--recorder", "--db", db_url,
-             "--storage", str(work / "rec"), "--sample-s", str(a.sample_s)],
+             "--storage", str(work / "rec"), "--sample-s", str(a.sample_s)]
+            + (["--blocksize", str(a.blocksize)] if a.blocksize else [])
+            + (["--latency", str(a.latency)] if a.latency is not None else []),
             env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True, bufsize=1)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in child.stdout] + [lines.put(None)], daemon=True).start()
@@ -285,6 +316,10 @@ def main() -> int:
     ready = expect("ready", 120)
     load_before = os.getloadavg()
     started = expect("started", 60)
+    device_buffer_ms = a.device_buffer_ms
+    if device_buffer_ms is None:
+        device_buffer_ms = max(100.0, 1000 * max(started["input_latencies_s"] or [0.0]))
+    feeder.buffer_bytes = 2 * int(device_buffer_ms * RATE / 1000)
     nice: list[int | None] = [None]
 
     def run_feeder() -> None:
@@ -310,6 +345,7 @@ def main() -> int:
             s["load1"] = os.getloadavg()[0]
             samples.append(s)
     load_at_end = os.getloadavg()
+    hang_up_s = feeder.ticks_frames / RATE  # the devices keep running until the recorder closes them
     child.stdin.write("stop\n")
     child.stdin.flush()
     stopped = expect("stopped", 300)
@@ -327,13 +363,17 @@ def main() -> int:
     decoded = audio.shape[1]
     st = stopped["stats"]
     produced = feeder.ticks_frames
+    # Blocks that found the buffer full after the hang-up came while the recorder was closing the
+    # devices (one after the other, each up to a period): not part of the call.
+    after = [sum(f for t, i, f, _ in feeder.overruns if i == ch and t >= hang_up_s) for ch in (0, 1)]
     per_ch = []
     for ch in (0, 1):
         read = feeder.fed_frames[ch] - left[ch]
         inserted = st["silence_frames"][ch] + st["padded_frames"][ch]
         per_ch.append({
-            "device_frames_during_call": produced - left[ch],
-            "overrun_frames_device_buffer_full": feeder.overrun_frames[ch],
+            "device_frames_during_call": produced - left[ch] - after[ch],
+            "overrun_frames_device_buffer_full": feeder.overrun_frames[ch] - after[ch],
+            "overrun_frames_after_hang_up": after[ch],
             "frames_read_by_portaudio": read,
             "frames_captured_by_callbacks": st["frames_captured"][ch],
             "held_by_portaudio_at_stop": read - st["frames_captured"][ch],
@@ -342,22 +382,24 @@ def main() -> int:
             "padded_frames_at_stop": st["padded_frames"][ch],
             "lost_in_writer": st["frames_captured"][ch] + inserted - st["frames_written"],
             # every frame the device produced before the hang-up vs what the file holds of it
-            "dropped_frames_end_to_end": (produced - left[ch]) - (decoded - inserted),
+            "dropped_frames_end_to_end": (produced - left[ch] - after[ch]) - (decoded - inserted),
             # recording's duration minus the audio fed during the call (silence added included)
-            "duration_diff_ms": round(1000 * (decoded - (produced - left[ch])) / RATE, 3),
+            "duration_diff_ms": round(1000 * (decoded - (produced - left[ch] - after[ch])) / RATE, 3),
         })
     call_s = decoded / RATE
     checkpoints = [t for t in np.arange(5.0, call_s - 1.0, 60.0)] + [max(0.0, call_s - 2.0)]
     lags = _alignment(audio, call, checkpoints)
     by_minute: dict[int, dict] = {}
     for t, i, frames, late in feeder.overruns:
+        if t >= hang_up_s:
+            continue
         m = by_minute.setdefault(int(t // 60), {"minute": int(t // 60), "administrator": 0, "caller": 0,
                                                 "feeder_late_ms_max": 0.0})
         m["administrator" if i == 0 else "caller"] += frames
         m["feeder_late_ms_max"] = round(max(m["feeder_late_ms_max"], 1000 * late), 1)
         near = min(samples, key=lambda x: abs(x["t"] - t), default=None)
         m["load1"] = round(near["load1"], 2) if near else None
-    late_frames = sum(f for _, _, f, late in feeder.overruns if late > BLOCK / RATE)
+    late_frames = sum(f for t, _, f, late in feeder.overruns if late > BLOCK / RATE and t < hang_up_s)
     cpu = stopped["cpu_percent_of_one_core"]
     interval = max(60.0, a.minutes * 60 / 12)
     series, last_t, last_cpu = [], 0.0, 0.0
@@ -367,18 +409,23 @@ def main() -> int:
             last_t, last_cpu = s["t"], s["cpu_s"]
     out = {
         "minutes": a.minutes,
-        "samplerate": RATE, "blocksize": BLOCK, "device_buffer_ms": a.device_buffer_ms,
+        "samplerate": RATE, "blocksize": ready["blocksize"], "latency": ready["latency"],
+        "input_latencies_s": [round(x, 4) for x in started["input_latencies_s"]],
+        "device_buffer_ms": round(device_buffer_ms, 1), "feeder_block_frames": BLOCK,
+        "libsndfile": ready["libsndfile"],
         "bitrate_kbps": ready["bitrate_kbps"], "flush_seconds": ready["flush_seconds"], "git_head": _git_head(),
         "speech_loop_seconds": round(call.shape[1] / RATE, 1),
         "portaudio": ready["portaudio"],
         "portaudio_default_high_input_latency_s": ready["default_high_input_latency_s"],
         "recording": {"id": rid, "status": info.status, "error": stopped["error"], "duration_s": info.duration_s,
                       "size_mb": round((info.size_bytes or 0) / 1e6, 2), "decoded_frames": decoded,
+                      "kb_per_minute": round((info.size_bytes or 0) / 1e3 / max(1e-9, (info.duration_s or 0) / 60), 1),
                       "frames_written": st["frames_written"]},
         "dropped_frames": {
             "total_end_to_end": sum(c["dropped_frames_end_to_end"] for c in per_ch),
             "portaudio_overflow_callbacks": sum(c["portaudio_overflow_callbacks"] for c in per_ch),
             "device_buffer_overruns": sum(c["overrun_frames_device_buffer_full"] for c in per_ch),
+            "overruns_after_hang_up_not_counted": sum(after),
             "written_minus_decoded": st["frames_written"] - decoded,
             "administrator": per_ch[0], "caller": per_ch[1],
         },
@@ -395,6 +442,8 @@ def main() -> int:
                    "peak": round(stopped["rss_mb_peak"], 1),
                    "max_during_call": round(max([s["rss_kb"] for s in samples] or [0]) / 1024, 1)},
         "overruns_by_minute": list(by_minute.values()),
+        "overrun_events_first_50": [{"t_s": round(t, 3), "input": i, "frames": f, "feeder_late_ms": round(1000 * late, 1)}
+                                    for t, i, f, late in feeder.overruns[:50]],
         # lost while the feeder itself was over one block late: may be the feeder's doing
         "overrun_frames_while_feeder_late": late_frames,
         "feeder_max_late_ms": round(1000 * feeder.max_late_s, 1), "feeder_thread_nice": nice[0],

@@ -5,6 +5,12 @@ line-in input, or the second channel of one 2-channel input), so speakers are kn
 diarisation. Audio callbacks only copy their buffer into a queue; one writer thread lines the
 two inputs up, measures levels, and feeds the :class:`RecordingWriter`, which encodes and
 seals a chunk to disk about every second.
+
+Blocks of 1024 frames (128 ms at 8 kHz, ``[audio] blocksize``) and an input latency of 0.5 s
+(``[audio] latency_s``, the device ring buffer PortAudio asks ALSA for) let a loaded machine
+leave the recorder unscheduled for about half a second without losing audio; the writer drains
+everything queued at each wake-up and encodes it in one piece per channel
+(docs/recording.md, "Capture benchmark").
 """
 
 from __future__ import annotations
@@ -85,14 +91,21 @@ class Recorder:
     """
 
     def __init__(self, store, admin_device: str | int | None, caller_device: str | int | None = None,
-                 samplerate: int = 8000, blocksize: int = 256, max_skew_s: float = 0.5) -> None:
+                 samplerate: int = 8000, blocksize: int = 1024, latency: float | str = 0.5,
+                 max_skew_s: float | None = None) -> None:
         self.store = store
         self.admin_device = admin_device if admin_device not in ("",) else None
         self.caller_device = caller_device if caller_device not in ("",) else None
         self.samplerate = samplerate
         self.blocksize = blocksize
+        self.latency = latency  # seconds (or "low"/"high"): PortAudio sizes the device buffer from it
+        if max_skew_s is None:
+            # One input may run behind the other by its whole device buffer plus a period without
+            # anything being lost; only a longer silence means it stalled (unplugged, hung).
+            max_skew_s = max(0.5, 2 * latency) if isinstance(latency, (int, float)) else 0.5
         self._max_skew = int(max_skew_s * samplerate)
         self._max_stall_s = max_skew_s
+        self._stopping = False
         self._queue: queue.Queue = queue.Queue()
         self._streams: list = []
         self._thread: threading.Thread | None = None
@@ -129,6 +142,7 @@ class Recorder:
             raise RecorderError("already recording")
         self.error = ""
         self.overflows = 0
+        self._stopping = False
         self._reset_counters()
         self._queue = queue.Queue()
         self._streams = []
@@ -171,18 +185,34 @@ class Recorder:
 
         try:
             return sd.InputStream(device=device, samplerate=self.samplerate, channels=channels, dtype="int16",
-                                  blocksize=self.blocksize, callback=callback)
+                                  blocksize=self.blocksize, latency=self.latency, callback=callback)
         except Exception as e:  # noqa: BLE001 - PortAudioError, ValueError for unknown names
             name = "the default input" if device is None else repr(device)
             raise RecorderError(f"cannot open {what} {name}: {e}") from None
 
     def stop(self) -> int | None:
         """Close the devices, write what is left, mark the recording complete."""
-        for s in self._streams:
+        # Each input takes up to a period to stop: an end that comes earlier is padded at the stop,
+        # not filled as a stalled input.
+        self._stopping = True
+        errors: list[BaseException] = []
+
+        def close(s) -> None:
             try:
-                s.stop()
+                s.stop()  # PortAudio lets the period it is waiting for arrive: up to 0.3 s at 0.5 s latency
+            except BaseException as e:  # noqa: BLE001 - reported after the writer has finished
+                errors.append(e)
             finally:
                 s.close()
+
+        # Both inputs at once, so neither runs on alone for a period after the other has stopped.
+        others = [threading.Thread(target=close, args=(s,), name="recorder-stop") for s in self._streams[1:]]
+        for t in others:
+            t.start()
+        if self._streams:
+            close(self._streams[0])
+        for t in others:
+            t.join()
         self._streams = []
         if self._thread is not None:
             self._queue.put(_STOP)
@@ -190,6 +220,8 @@ class Recorder:
             self._thread = None
             self._log_stats()
         self._levels = (ChannelLevel(), ChannelLevel())
+        if errors:
+            raise errors[0]
         return self.recording_id
 
     def _log_stats(self) -> None:
@@ -205,12 +237,30 @@ class Recorder:
         with self._lock:
             return self._levels
 
+    def input_latencies(self) -> list[float]:
+        """The input latency PortAudio reports for each open stream, seconds (its buffer)."""
+        return [float(s.latency) for s in self._streams]
+
     @property
     def flushed_seconds(self) -> float:
         w = self._writer
         return w.flushed_frames / self.samplerate if w is not None else 0.0
 
     # --- writer thread --------------------------------------------------------------------
+    def _take(self) -> tuple[list, bool]:
+        """Everything queued (waiting up to 0.1 s for the first block); True once stop was asked."""
+        items = []
+        try:
+            items.append(self._queue.get(timeout=0.1))
+            while True:
+                items.append(self._queue.get_nowait())
+        except queue.Empty:
+            pass
+        for k, x in enumerate(items):
+            if x is _STOP:
+                return items[:k], True
+        return items, False
+
     def _run(self) -> None:
         import time
 
@@ -219,32 +269,31 @@ class Recorder:
         last_seen = [time.monotonic(), time.monotonic()]
         try:
             while True:
-                try:
-                    item = self._queue.get(timeout=0.1)
-                except queue.Empty:
-                    item = None
-                if item is _STOP:
-                    break
-                if item is not None:
-                    which, data = item
-                    if which is None:
-                        self._emit(w, data[:, 0], data[:, 1])
-                        continue
-                    pend[which] = np.concatenate([pend[which], data[:, 0]])
-                    last_seen[which] = time.monotonic()
+                items, stopping = self._take()
+                got: list[list[np.ndarray]] = [[pend[0]], [pend[1]]]
+                for which, data in items:
+                    if which is None:  # one 2-channel input: both sides in each block
+                        got[0].append(data[:, 0])
+                        got[1].append(data[:, 1])
+                    else:
+                        got[which].append(data[:, 0])
+                        last_seen[which] = time.monotonic()
+                pend = [g[0] if len(g) == 1 else np.concatenate(g) for g in got]
                 # An input that delivers nothing for a while (unplugged, stalled) is filled with
                 # silence so the other side is still written; data arriving late is not padded.
                 now = time.monotonic()
                 for side in (0, 1):
                     other = 1 - side
                     lack = len(pend[other]) - len(pend[side])
-                    if lack > self._max_skew and now - last_seen[side] > self._max_stall_s:
+                    if lack > self._max_skew and now - last_seen[side] > self._max_stall_s and not self._stopping:
                         pend[side] = np.concatenate([pend[side], np.zeros(lack, np.int16)])
                         self._silence[side] += lack
                 n = min(len(pend[0]), len(pend[1]))
                 if n:
                     self._emit(w, pend[0][:n], pend[1][:n])
                     pend = [pend[0][n:], pend[1][n:]]
+                if stopping:
+                    break
             n = max(len(pend[0]), len(pend[1]))
             if n:
                 a = np.zeros(n, np.int16)
@@ -264,11 +313,18 @@ class Recorder:
                 log.exception("could not mark recording %s interrupted", self.recording_id)
 
     def _emit(self, w, admin: np.ndarray, caller: np.ndarray) -> None:
-        frames = np.stack([admin, caller], axis=1)
-        w.write(frames)
-        self._written += len(frames)
-        f = frames.astype(np.float32) / 32768.0
-        lv = tuple(ChannelLevel(float(np.sqrt(np.mean(f[:, i] ** 2))), float(np.max(np.abs(f[:, i]))))
-                   for i in (0, 1))
+        w.write_channels(admin, caller)
+        # The meter shows the latest audio: the last block (128 ms by default) of each side.
+        k = max(1, min(self.blocksize, len(admin)))
         with self._lock:
-            self._levels = lv
+            self._levels = (_level(admin[-k:]), _level(caller[-k:]))
+        self._written += len(admin)
+
+
+def _level(x: np.ndarray) -> ChannelLevel:
+    """RMS and peak of int16 samples, 0..1 of full scale (32768)."""
+    if not len(x):
+        return ChannelLevel()
+    peak = max(int(x.max()), -int(x.min()))
+    f = x.astype(np.float32)
+    return ChannelLevel(float(np.sqrt(np.dot(f, f) / len(f))) / 32768.0, peak / 32768.0)

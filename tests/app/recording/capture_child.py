@@ -7,7 +7,9 @@ the FIFOs from raw 8 kHz s16 mono files at real-time pace (scripts/alsa_fifo.py,
 scripts/bench_capture.py). Only then does it import sounddevice and record with
 :class:`app.recording.capture.Recorder`.
 
-Prints ``started <id>``, then ``at <s encoded> flushed <s fsynced>`` as they grow, ``done <id>``.
+The Recorder runs with the shipped ``[audio]`` blocksize and latency. Prints ``started <id>
+<input latencies>``, then ``at <s encoded> flushed <s fsynced>`` as they grow, then ``done <id>``
+with the feeder's and the Recorder's frame counts.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def main() -> None:
     ap.add_argument("--admin-raw", required=True)
     ap.add_argument("--caller-raw", required=True)
     ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--blocksize", type=int, default=None)  # default: [audio] blocksize
+    ap.add_argument("--latency", default=None)  # seconds or low/high; default: [audio] latency_s
     a = ap.parse_args()
 
     fifos = make_devices(Path(os.environ["HOME"]), ["cc_admin", "cc_caller"])
@@ -43,13 +47,17 @@ def main() -> None:
     from app.recording.capture import Recorder
     from app.recording.store import RecordingStore
     from app.security.keys import KeyManager
+    from app.settings import AudioSettings
     from db.session import make_engine, session_factory
 
     store = RecordingStore(session_factory(make_engine(a.db)), a.storage, KeyManager(a.key_name))
-    rec = Recorder(store, "cc_admin", "cc_caller", samplerate=8000, blocksize=256)
+    audio = AudioSettings()
+    latency = audio.latency_s if a.latency is None else a.latency if a.latency in ("low", "high") else float(a.latency)
+    rec = Recorder(store, "cc_admin", "cc_caller", samplerate=8000, blocksize=a.blocksize or audio.blocksize,
+                   latency=latency)
     threading.Thread(target=feeder.run, daemon=True).start()
     rid = rec.start(a.call_id)
-    print(f"started {rid}", flush=True)
+    print(f"started {rid} latencies={','.join(f'{x:.3f}' for x in rec.input_latencies())}", flush=True)
     t_end = time.monotonic() + a.seconds
     last = None
     while time.monotonic() < t_end:
@@ -59,7 +67,11 @@ def main() -> None:
             last = now
         time.sleep(0.01)
     rec.stop()
-    print(f"done {rid} overflows={rec.overflows} error={rec.error!r}", flush=True)
+    feeder.stop()
+    st = rec.stats()
+    print(f"done {rid} overflows={rec.overflows} error={rec.error!r} "
+          f"fed={feeder.fed_frames[0]},{feeder.fed_frames[1]} "
+          f"captured={st.frames_captured[0]},{st.frames_captured[1]} written={st.frames_written}", flush=True)
     os._exit(0)  # the feeder threads sleep; end without waiting for them
 
 

@@ -21,6 +21,7 @@ import pytest
 from app.recording.capture import Recorder, RecorderError, list_input_devices
 from app.recording.store import RecordingStore
 from db.models import Call, Recording
+from scripts.alsa_fifo import full_read_preload
 from tests.app.recording.conftest import dominant_hz, new_call, sox_raw, tone
 
 CHILD = Path(__file__).with_name("capture_child.py")
@@ -34,6 +35,8 @@ def _child(tmp_path, db_url, storage, key_name, call_id, seconds):
     sox_raw(caller, "sine", "1000", "vol", "0.2")
     env = dict(os.environ, HOME=str(home))
     env.pop("ALSA_CONFIG_PATH", None)
+    # whole periods from the FIFOs, as from a sound card (see scripts/alsa_fifo.py)
+    env["LD_PRELOAD"] = " ".join(x for x in (str(full_read_preload()), env.get("LD_PRELOAD", "")) if x)
     return subprocess.Popen(
         [sys.executable, str(CHILD), "--db", db_url, "--storage", str(storage), "--key-name", key_name,
          "--call-id", str(call_id), "--admin-raw", str(admin), "--caller-raw", str(caller),
@@ -55,6 +58,16 @@ def test_two_file_backed_alsa_devices_become_admin_and_caller_channels(sqlite_ur
     assert p.returncode == 0, err
     assert "done" in out and "error=''" in out, out + err
     rid = int(out.split("started ")[1].split()[0])
+    # PortAudio got the device buffer asked for ([audio] latency_s = 0.5 s), not its 35 ms default
+    latencies = [float(x) for x in out.split("latencies=")[1].split()[0].split(",")]
+    assert len(latencies) == 2 and all(0.4 <= x <= 0.7 for x in latencies), latencies
+    # 1024-frame reads from devices fed 256 frames at a time: every frame captured was fed (a
+    # short read would bring in frames of the null slave), and every frame reached the writer
+    fed = [int(x) for x in out.split("fed=")[1].split()[0].split(",")]
+    captured = [int(x) for x in out.split("captured=")[1].split()[0].split(",")]
+    written = int(out.split("written=")[1].split()[0])
+    assert all(0 < c <= f for c, f in zip(captured, fed)), (fed, captured)
+    assert written == max(captured), (captured, written)
     store = RecordingStore(sessions, tmp_path / "rec", KeyManager(key_name))
     audio, sr = store.load_audio(rid)
     assert sr == 8000 and audio.shape[0] == 2
@@ -138,8 +151,11 @@ class _ScriptedStream:
 
     script: dict = {}
 
-    def __init__(self, device, samplerate, channels, dtype, blocksize, callback):
+    opened: list = []
+
+    def __init__(self, device, samplerate, channels, dtype, blocksize, latency, callback):
         (self.audio, self.overflowed), self.callback = self.script[device], callback
+        self.opened.append({"device": device, "blocksize": blocksize, "latency": latency})
 
     def start(self):
         import sounddevice as sd
@@ -180,3 +196,69 @@ def test_stats_count_overflows_captured_written_and_padded_frames(store, monkeyp
     assert audio.shape == (2, 2560)
     rms = lambda x: float((x ** 2).mean() ** 0.5)  # noqa: E731
     assert rms(audio[1, -256:]) < 0.1 * rms(audio[1, 1000:1800])
+
+
+def test_recorder_opens_streams_with_the_audio_settings_block_size_and_latency(store, sessions, monkeypatch,
+                                                                              settings):
+    import sounddevice
+
+    from app.context import AppContext
+
+    assert (settings.audio.blocksize, settings.audio.latency_s) == (1024, 0.5)
+    _ScriptedStream.script = {"adm": (tone(440, 0.5), set()), "cal": (tone(1000, 0.5), set())}
+    _ScriptedStream.opened = []
+    monkeypatch.setattr(sounddevice, "InputStream", _ScriptedStream)
+    rec = Recorder(store, "adm", "cal")  # the constructor's defaults are the shipped settings
+    rec.start(None)
+    rec.stop()
+    settings.audio.blocksize, settings.audio.latency_s = 512, 0.8
+    ctx = AppContext(settings, None, sessions, None)
+    ctx.__dict__["recordings"] = store  # the cached property, without the clinic's keyring
+    ctx_rec = ctx.call_recording.recorder
+    assert (ctx_rec.blocksize, ctx_rec.latency) == (512, 0.8)
+    assert [(o["blocksize"], o["latency"]) for o in _ScriptedStream.opened] == [(1024, 0.5), (1024, 0.5)]
+
+
+def test_writer_takes_everything_queued_at_once(store):
+    from app.recording import capture
+
+    rec = Recorder(store, "adm", "cal")
+    blocks = [(i % 2, np.full((1024, 1), i, np.int16)) for i in range(7)]
+    for b in blocks:
+        rec._queue.put(b)
+    items, stopping = rec._take()
+    assert items == blocks and not stopping and rec._queue.empty()
+    rec._queue.put(blocks[0])
+    rec._queue.put(capture._STOP)
+    assert rec._take() == ([blocks[0]], True)
+    assert rec._take() == ([], False)  # nothing queued: back after the 0.1 s wait
+
+
+def test_levels_on_int16_are_the_float_levels_of_the_latest_block():
+    from app.recording.capture import _level
+
+    x = (tone(440, 0.128) * 32767).astype(np.int16)
+    lv = _level(x)
+    f = x.astype(np.float64) / 32768.0
+    assert abs(lv.rms - np.sqrt(np.mean(f ** 2))) < 1e-6 and abs(lv.peak - np.abs(f).max()) < 1e-9
+    full = _level(np.array([-32768, 0, 32767], np.int16))  # -32768 must not wrap to a negative peak
+    assert full.peak == 1.0 and abs(full.rms - np.sqrt(2 / 3)) < 1e-4
+    assert _level(np.zeros(0, np.int16)).rms == 0.0
+
+
+def test_levels_while_recording_follow_each_side(store, monkeypatch):
+    import sounddevice
+
+    _ScriptedStream.script = {"adm": (tone(440, 1.0, amp=0.4), set()), "cal": (tone(1000, 1.0, amp=0.1), set())}
+    monkeypatch.setattr(sounddevice, "InputStream", _ScriptedStream)
+    rec = Recorder(store, "adm", "cal")
+    rec.start(None)  # the scripted streams deliver their whole second at start
+    deadline = time.monotonic() + 10
+    while rec.stats().frames_written < 8000 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    adm, cal = rec.levels()
+    rec.stop()
+    assert rec.stats().frames_written == 8000
+    assert abs(adm.rms - 0.4 / np.sqrt(2)) < 0.01 and abs(adm.peak - 0.4) < 0.01
+    assert abs(cal.rms - 0.1 / np.sqrt(2)) < 0.01 and abs(cal.peak - 0.1) < 0.01
+    assert rec.levels()[0].rms == 0.0  # reset once the call is over
