@@ -374,6 +374,8 @@ def other_pages(w, ctx, data, shot, app, size, out, made) -> None:
     hub.sign_in_form.login.setText("svetlana")
     hub.sign_in_form.password.setText("demo-supervisor")
     hub.sign_in_form.submit()
+    while hub.library is None and hub.sign_in_form.busy:  # the Calls page is built in slices
+        app.processEvents()
     settle()
     editor = _find(w, "ScriptEditor")
     pages.setCurrentWidget(editor)

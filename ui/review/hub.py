@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
+from typing import Iterator
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -26,7 +28,7 @@ from app.review.services import ReviewServices
 from ui.review import labels
 from ui.review.admin import ReviewAdminPage
 from ui.review.cases import CaseReviewPage
-from ui.review.library import CallLibraryPage
+from ui.review.library import CallLibraryPage, LibraryChoices
 from ui.review.reports import ReportsPage
 
 log = logging.getLogger("carecall.review")
@@ -48,6 +50,9 @@ class SignInForm(QWidget):
             runner = SyncRunner()
         self.runner = runner
         self.busy = False
+        #: set by the hub: after a successful check the form stays busy ("Signing in…") until
+        #: the hub has built the pages and calls :meth:`finish`
+        self.hold_after_sign_in = False
         self.login = QLineEdit()
         self.login.setObjectName("reviewLogin")
         self.password = QLineEdit()
@@ -92,9 +97,18 @@ class SignInForm(QWidget):
             w.setEnabled(not busy)
 
     def _on_signed_in(self, principal: Principal) -> None:
+        if not self.hold_after_sign_in:
+            self.finish()
+        self.signed_in.emit(principal)
+
+    def finish(self) -> None:
+        """Ready for the next sign-in (after a held one: the pages are on screen)."""
         self._set_busy(False)
         self.error.clear()
-        self.signed_in.emit(principal)
+
+    def fail(self, exc: BaseException) -> None:
+        """A held sign-in could not be completed (the pages' data could not be read)."""
+        self._on_refused(exc)
 
     def _on_refused(self, exc: BaseException) -> None:
         self._set_busy(False)
@@ -123,13 +137,16 @@ class ReviewHub(QStackedWidget):
     Signing in builds the Calls page only; the other pages are built the first time their tab
     is opened (or ``hub.cases`` / ``hub.reports`` / ``hub.admin`` is read): building all four at
     once held the UI thread for 0.25-0.6 s (scripts/bench_ui_stall.py). Their modules are
-    imported with this one, at start-up, not at the first sign-in.
+    imported with this one, at start-up, not at the first sign-in. The Calls page itself is read
+    (filter choices, tags) on the runner and built in slices, one per event-loop turn, while the
+    form still says "Signing in…" (at once: 130-200 ms on the UI thread under load).
 
     Nothing the hub keeps refers back to it (no closure over ``self`` in its attributes): a
     reference cycle would leave a hub without a parent (tests, a closed window) to Python's cycle
     collector, which deletes the whole widget tree at whatever allocation it happens to run, once
     in the middle of that tree's own ``WaveformView.paintEvent`` (a segfault). Without a cycle the
-    tree goes when its last reference does."""
+    tree goes when its last reference does. (A build in slices is held by Qt's single-shot timer
+    between slices, never by the hub.)"""
 
     signed_in = Signal(object)
     signed_out = Signal()
@@ -148,7 +165,9 @@ class ReviewHub(QStackedWidget):
         self.library: CallLibraryPage | None = None
         self._pages: dict[str, QWidget] = {}
         self._lazy: dict[str, tuple[QWidget, str]] = {}  # key -> (placeholder tab, title)
-        self.sign_in_form.signed_in.connect(self.open_for)
+        self._building: object | None = None  # the sign-in being built in slices
+        self.sign_in_form.hold_after_sign_in = True
+        self.sign_in_form.signed_in.connect(self._on_form_signed_in)
 
     # the pages after the Calls page, built on first use
     @property
@@ -164,40 +183,96 @@ class ReviewHub(QStackedWidget):
         return self._page("admin")
 
     def open_for(self, principal: Principal) -> None:
-        self.principal = principal
+        """Show the tabs for *principal* at once (the sign-in form builds them in slices)."""
+        self._building = None
+        for _ in self._open_steps(principal, None):
+            pass
+
+    def _on_form_signed_in(self, principal: Principal) -> None:
+        """The password was right: read what the Calls page offers (administrators, situations,
+        tags) on the runner, then build the page in slices, one per event-loop turn, with the
+        form still saying "Signing in…"; the tabs are shown when complete. Built at once it held
+        the UI thread 130-200 ms under load (scripts/bench_ui_stall.py)."""
+        rs = self.rs
+        token = object()  # a sign-out (or another sign-in) meanwhile ends this one
+        self._building = token
+        self.runner.run(lambda: LibraryChoices.read(rs, principal),
+                        partial(self._build_in_slices, principal, token), partial(self._choices_failed, token),
+                        receiver=self)
+
+    def _choices_failed(self, token: object, exc: BaseException) -> None:
+        if self._building is token:
+            self._building = None
+            self.sign_in_form.fail(exc)
+
+    def _build_in_slices(self, principal: Principal, token: object, choices: LibraryChoices) -> None:
+        if self._building is token:
+            self._next_slice(self._open_steps(principal, choices), token)
+
+    def _next_slice(self, steps, token: object) -> None:
+        # the pending step is held by Qt's timer only (not by the hub: no reference cycle)
+        if self._building is not token:
+            steps.close()
+            return
+        try:
+            next(steps)
+        except StopIteration:
+            return
+        except Exception as e:  # noqa: BLE001 - said in the form, logged there
+            self._building = None
+            self.sign_in_form.fail(e)
+            return
+        QTimer.singleShot(0, self, partial(self._next_slice, steps, token))
+
+    def _open_steps(self, principal: Principal, choices: LibraryChoices | None) -> Iterator[None]:
+        """Build the tabs for *principal*; yields between parts. The host joins the stack at once
+        (hidden; small, so cheap) and everything is made inside it: re-parenting a built tree
+        walks it again under the style sheet."""
         host = QWidget()
-        lay = QVBoxLayout(host)
-        lay.setContentsMargins(0, 0, 0, 0)
-        head = QHBoxLayout()
-        who = QLabel(self.tr("%1 — %2").replace("%1", principal.full_name).replace("%2", labels.role(str(principal.role))))
-        out = QPushButton(self.tr("Sign out"))
-        head.addWidget(who)
-        head.addStretch(1)
-        head.addWidget(out)
-        lay.addLayout(head)
-        self.tabs = QTabWidget()
-        self.library = CallLibraryPage(self.rs, principal, self.runner, jobs=self.jobs,
-                                       retranscribe_choices=self.retranscribe_choices)
-        self.tabs.addTab(self.library, self.tr("Calls"))
-        self._pages, self._lazy = {}, {}
-        if principal.can(Action.VIEW_PLAYLISTS):
-            self._later("cases", self.tr("Case review"))
-        if principal.can(Action.REPORTS):
-            self._later("reports", self.tr("Reports"))
-        if principal.can(Action.EDIT_TAXONOMY) or principal.can(Action.VIEW_AUDIT):
-            self._later("admin", self.tr("Settings"))
-        self.tabs.currentChanged.connect(self._on_tab)
-        lay.addWidget(self.tabs, 1)
         self.addWidget(host)
-        self.setCurrentWidget(host)
+        try:
+            lay = QVBoxLayout(host)
+            lay.setContentsMargins(0, 0, 0, 0)
+            head = QHBoxLayout()
+            lay.addLayout(head)
+            who = QLabel(self.tr("%1 — %2").replace("%1", principal.full_name)
+                         .replace("%2", labels.role(str(principal.role))), host)
+            out = QPushButton(self.tr("Sign out"), host)
+            head.addWidget(who)
+            head.addStretch(1)
+            head.addWidget(out)
+            tabs = QTabWidget(host)
+            lay.addWidget(tabs, 1)
+            library = CallLibraryPage(self.rs, principal, self.runner, jobs=self.jobs,
+                                      retranscribe_choices=self.retranscribe_choices, choices=choices, build=False)
+            tabs.addTab(library, self.tr("Calls"))
+            for _ in library.build_steps():
+                yield
+            lazy: dict[str, tuple[QWidget, str]] = {}
+            for key, title, allowed in (
+                    ("cases", self.tr("Case review"), principal.can(Action.VIEW_PLAYLISTS)),
+                    ("reports", self.tr("Reports"), principal.can(Action.REPORTS)),
+                    ("admin", self.tr("Settings"),
+                     principal.can(Action.EDIT_TAXONOMY) or principal.can(Action.VIEW_AUDIT))):
+                if allowed:
+                    holder = QWidget()
+                    lazy[key] = (holder, title)
+                    tabs.addTab(holder, title)
+            yield
+        except BaseException:
+            self.removeWidget(host)
+            host.deleteLater()
+            raise
+        self._building = None
+        self.principal = principal
+        self.tabs, self.library = tabs, library
+        self._pages, self._lazy = {}, lazy
+        tabs.currentChanged.connect(self._on_tab)
         out.clicked.connect(self.sign_out)
+        self.sign_in_form.finish()  # as before: the form is usable again, then the tabs replace it
+        self.setCurrentWidget(host)
         self.library.refresh()
         self.signed_in.emit(principal)
-
-    def _later(self, key: str, title: str) -> None:
-        holder = QWidget()
-        self._lazy[key] = (holder, title)
-        self.tabs.addTab(holder, title)
 
     def _make(self, key: str) -> QWidget:
         """The page for *key*, for the principal signed in (a method, not a stored closure: see
@@ -241,6 +316,9 @@ class ReviewHub(QStackedWidget):
         return page
 
     def sign_out(self) -> None:
+        if self._building is not None:  # a build in slices stops; its next slice drops its host
+            self._building = None
+            self.sign_in_form.finish()
         w = self.currentWidget()
         if w is not self.sign_in_form:
             self.runner.discard(w)  # a call still loading is not shown on a page being deleted

@@ -4,7 +4,9 @@ selected call's player, tags, analysis and scorecard."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
+from typing import Iterator
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -58,15 +60,38 @@ class _DigitForwarder(QObject):
         return False
 
 
+@dataclass(frozen=True)
+class LibraryChoices:
+    """What the filters and the tag palette offer, read from the database: on a worker thread
+    (``runner.run(lambda: LibraryChoices.read(rs, principal), ...)``) before the page is built."""
+
+    administrators: list  # UserInfo, for a principal who sees everyone's calls; else empty
+    situations: list[str]
+    taxonomy: list  # TagInfo
+
+    @staticmethod
+    def read(services: ReviewServices, principal: Principal) -> "LibraryChoices":
+        return LibraryChoices(services.users.administrators() if principal.sees_all_calls else [],
+                              services.library.situations(), services.tags.taxonomy())
+
+
 class CallLibraryPage(QWidget):
+    """Built top-down (every widget made inside its final parent) and, for the hub, in slices:
+    ``CallLibraryPage(..., build=False)`` makes an empty page and :meth:`build_steps` yields
+    between parts, so the window's event loop runs between them (scripts/bench_ui_stall.py:
+    built at once at sign-in it held the UI thread 130-200 ms under load)."""
+
     call_selected = Signal(int)
     rows_shown = Signal(int)
     audio_loaded = Signal(int)
 
     def __init__(self, services: ReviewServices, principal: Principal, runner, parent: QWidget | None = None,
-                 jobs=None, retranscribe_choices: list[tuple[str, str, str]] | None = None):
+                 jobs=None, retranscribe_choices: list[tuple[str, str, str]] | None = None,
+                 choices: LibraryChoices | None = None, build: bool = True):
         """``jobs``: the transcription queue (:class:`app.transcription.queue.JobQueue`; one on
-        the services' database when None); ``retranscribe_choices``: (label, engine, model)."""
+        the services' database when None); ``retranscribe_choices``: (label, engine, model);
+        ``choices``: :meth:`LibraryChoices.read` done beforehand (read here when None);
+        ``build=False``: the caller builds the page with :meth:`build_steps`."""
         super().__init__(parent)
         self.rs = services
         self.principal = principal
@@ -74,51 +99,70 @@ class CallLibraryPage(QWidget):
         self.rows: list[CallRow] = []
         self.sort_key = "date"
         self.descending = True
+        self._build_args = (jobs, retranscribe_choices, choices)
+        if build:
+            for _ in self.build_steps():
+                pass
+
+    def build_steps(self) -> Iterator[None]:
+        """Build the page; yields between its parts (filters, table, player, the rest)."""
+        jobs, retranscribe_choices, choices = self._build_args
+        self._build_args = None
+        services, principal, runner = self.rs, self.principal, self.runner
+        if choices is None:
+            choices = LibraryChoices.read(services, principal)
+        lay = QVBoxLayout(self)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        lay.addWidget(split, 1)
+        upper = QWidget(split)
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
 
         # filters
-        self.date_from = QDateEdit(QDate.currentDate().addDays(-30))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = QDateEdit(QDate.currentDate().addDays(-30), upper)
+        self.date_to = QDateEdit(QDate.currentDate(), upper)
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("dd.MM.yyyy")
-        self.admin_box = QComboBox()
+        self.admin_box = QComboBox(upper)
         self.admin_box.addItem(self.tr("Everyone"), None)
         if principal.sees_all_calls:
-            for u in self.rs.users.administrators():
+            for u in choices.administrators:
                 self.admin_box.addItem(u.full_name, u.id)
         else:
             self.admin_box.setEnabled(False)
-        self.patient_edit = QLineEdit()
+        self.patient_edit = QLineEdit(upper)
         self.patient_edit.setPlaceholderText(self.tr("Patient name or number"))
-        self.direction_box = QComboBox()
+        self.direction_box = QComboBox(upper)
         self.direction_box.addItem(self.tr("Any direction"), None)
         for d in CallDirection:
             self.direction_box.addItem(labels.direction(d.value), d.value)
-        self.situation_box = QComboBox()
+        self.situation_box = QComboBox(upper)
         self.situation_box.addItem(self.tr("Any situation"), None)
-        for s in self.rs.library.situations():
+        for s in choices.situations:
             self.situation_box.addItem(labels.situation(s), s)
-        self.disposition_box = QComboBox()
+        self.disposition_box = QComboBox(upper)
         self.disposition_box.addItem(self.tr("Any outcome"), None)
         for d in Disposition:
             self.disposition_box.addItem(labels.disposition(d.value), d.value)
-        self.tag_box = QComboBox()
+        self.tag_box = QComboBox(upper)
         self.tag_box.addItem(self.tr("Any tag"), None)
-        for t in self.rs.tags.taxonomy():
+        for t in choices.taxonomy:
             self.tag_box.addItem(labels.tag(t.name), t.id)
-        self.min_score = QDoubleSpinBox()
+        self.min_score = QDoubleSpinBox(upper)
         self.min_score.setRange(-1, 100)
         self.min_score.setSpecialValueText(self.tr("any score"))
         self.min_score.setValue(-1)
         self.min_score.setPrefix("≥ ")
-        self.text_edit = QLineEdit()
+        self.text_edit = QLineEdit(upper)
         self.text_edit.setPlaceholderText(self.tr("Words in the transcript"))
-        self.search_btn = QPushButton(self.tr("Search"))
+        self.search_btn = QPushButton(self.tr("Search"), upper)
         self.search_btn.setDefault(True)
         grid = QGridLayout()
-        grid.addWidget(QLabel(self.tr("From")), 0, 0)
+        ul.addLayout(grid)
+        grid.addWidget(QLabel(self.tr("From"), upper), 0, 0)
         grid.addWidget(self.date_from, 0, 1)
-        grid.addWidget(QLabel(self.tr("to")), 0, 2)
+        grid.addWidget(QLabel(self.tr("to"), upper), 0, 2)
         grid.addWidget(self.date_to, 0, 3)
         grid.addWidget(self.admin_box, 0, 4)
         grid.addWidget(self.patient_edit, 0, 5)
@@ -129,9 +173,10 @@ class CallLibraryPage(QWidget):
         grid.addWidget(self.min_score, 1, 5)
         grid.addWidget(self.text_edit, 1, 6)
         grid.addWidget(self.search_btn, 1, 7)
+        yield
 
         # table
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = QTableWidget(0, len(COLUMNS), upper)
         self.table.setHorizontalHeaderLabels([
             self.tr("Date"), self.tr("Administrator"), self.tr("Patient"), self.tr("Number"), self.tr("Direction"),
             self.tr("Situation"), self.tr("Outcome"), self.tr("Length"), self.tr("Score"), self.tr("Tags"),
@@ -143,20 +188,27 @@ class CallLibraryPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.verticalHeader().setVisible(False)
-        self.highlights = QLabel()
+        self.highlights = QLabel(upper)
         self.highlights.setWordWrap(True)
         self.highlights.setTextFormat(Qt.TextFormat.RichText)
+        ul.addWidget(self.table, 1)
+        ul.addWidget(self.highlights)
+        yield
 
         # details
-        self.player = PlayerWidget()
-        self.palette = TagPalette(self.rs.tags, principal, runner=runner)
-        self.analysis_label = QLabel()
+        details = QWidget(split)
+        dl = QVBoxLayout(details)
+        self.player = PlayerWidget(details)
+        dl.addWidget(self.player, 3)
+        yield
+        side = QHBoxLayout()
+        dl.addLayout(side, 1)
+        self.palette = TagPalette(services.tags, principal, details, runner=runner, taxonomy=choices.taxonomy)
+        side.addWidget(self.palette, 2)
+        right = QVBoxLayout()
+        side.addLayout(right, 1)
+        self.analysis_label = QLabel(details)
         self.analysis_label.setWordWrap(True)
-        self.score_btn = QPushButton(self.tr("Score…"))
-        self.score_btn.setShortcut("Ctrl+Shift+S")
-        self.score_btn.setEnabled(principal.can(Action.SCORE))
-        self.delete_btn = QPushButton(self.tr("Delete recording"))
-        self.delete_btn.setVisible(principal.can(Action.DELETE))
         if jobs is None:
             from app.transcription.queue import JobQueue
 
@@ -166,41 +218,29 @@ class CallLibraryPage(QWidget):
         self.jobs = jobs
         # "pending / running / done / failed: reason" of the selected call's recording, and
         # "re-transcribe with model…" for the people who review everyone's calls
-        self.transcript_status = CallTranscriptStatus(jobs, runner)
+        self.transcript_status = CallTranscriptStatus(jobs, runner, parent=details)
         self.transcript_status.setWordWrap(True)
         self.retranscribe = RetranscribeAction(jobs, runner, retranscribe_choices, parent=self)
         self.addAction(self.retranscribe)
         self.retranscribe.setIconText(self.retranscribe.text())  # keep the "…": a dialog follows
-        self.retranscribe_btn = QToolButton()
+        self.retranscribe_btn = QToolButton(details)
         self.retranscribe_btn.setDefaultAction(self.retranscribe)
         self.retranscribe_btn.setVisible(principal.sees_all_calls)
         self.retranscribe.requeued.connect(lambda _job: self.transcript_status.refresh())
-        self.status = QLabel()
-        details = QWidget()
-        dl = QVBoxLayout(details)
-        dl.addWidget(self.player, 3)
-        side = QHBoxLayout()
-        side.addWidget(self.palette, 2)
-        right = QVBoxLayout()
+        self.score_btn = QPushButton(self.tr("Score…"), details)
+        self.score_btn.setShortcut("Ctrl+Shift+S")
+        self.score_btn.setEnabled(principal.can(Action.SCORE))
+        self.delete_btn = QPushButton(self.tr("Delete recording"), details)
+        self.delete_btn.setVisible(principal.can(Action.DELETE))
         right.addWidget(self.analysis_label)
         right.addWidget(self.transcript_status)
         right.addWidget(self.retranscribe_btn)
         right.addWidget(self.score_btn)
         right.addWidget(self.delete_btn)
         right.addStretch(1)
-        side.addLayout(right, 1)
-        dl.addLayout(side, 1)
-        upper = QWidget()
-        ul = QVBoxLayout(upper)
-        ul.setContentsMargins(0, 0, 0, 0)
-        ul.addLayout(grid)
-        ul.addWidget(self.table, 1)
-        ul.addWidget(self.highlights)
-        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(details)
-        lay = QVBoxLayout(self)
-        lay.addWidget(split, 1)
+        self.status = QLabel(self)
         lay.addWidget(self.status)
 
         fwd = _DigitForwarder(self.palette)

@@ -150,8 +150,39 @@ class PlayerWidget(QWidget):
         self._current = -1
         self._duration = 0.0
 
-        self.wave = WaveformView()
-        self.transcript = QListWidget()
+        # built top-down: each widget is made inside its final parent. Built bottom-up, every
+        # addWidget re-parented a whole subtree, and under the clinic style sheet each re-parent
+        # walks the subtree again (fonts, palettes, style) - the same result, several times slower.
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        split = QSplitter(Qt.Orientation.Horizontal if not large else Qt.Orientation.Vertical, self)
+        lay.addWidget(split)
+        left = QWidget(split)
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        self.wave = WaveformView(left)
+        lv.addWidget(self.wave, 1)
+        bar = QHBoxLayout()
+        lv.addLayout(bar)
+        self.play_btn = QPushButton(self.tr("Play"), left)
+        self.play_btn.setShortcut("Ctrl+Space")
+        self.time_label = QLabel("0:00 / 0:00", left)
+        bar.addWidget(self.play_btn)
+        bar.addWidget(self.time_label)
+        bar.addStretch(1)
+        legend = QLabel(self.tr("<span style='color:#1b4f9c'>■ Administrator</span>  "
+                                "<span style='color:#b5541c'>■ Caller</span>"), left)
+        bar.addWidget(legend)
+        bar.addWidget(QLabel(self.tr("Speed"), left))
+        self.speed = QComboBox(left)
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g}×", s)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setToolTip(self.tr("Playback speed"))
+        self.skip_silence = QCheckBox(self.tr("Skip silence"), left)
+        bar.addWidget(self.speed)
+        bar.addWidget(self.skip_silence)
+        self.transcript = QListWidget(split)
         self.transcript.setWordWrap(True)
         self.transcript.setObjectName("reviewTranscript")
         if large:  # meeting mode: read from across the room
@@ -161,38 +192,9 @@ class PlayerWidget(QWidget):
             self.transcript.setFont(f)
             # the clinic style sheet sets every widget's size; its #meetingTranscript rule wins there
             self.transcript.setObjectName("meetingTranscript")
-        self.play_btn = QPushButton(self.tr("Play"))
-        self.play_btn.setShortcut("Ctrl+Space")
-        self.time_label = QLabel("0:00 / 0:00")
-        self.speed = QComboBox()
-        for s in SPEEDS:
-            self.speed.addItem(f"{s:g}×", s)
-        self.speed.setCurrentIndex(SPEEDS.index(1.0))
-        self.speed.setToolTip(self.tr("Playback speed"))
-        self.skip_silence = QCheckBox(self.tr("Skip silence"))
-
-        bar = QHBoxLayout()
-        bar.addWidget(self.play_btn)
-        bar.addWidget(self.time_label)
-        bar.addStretch(1)
-        legend = QLabel(self.tr("<span style='color:#1b4f9c'>■ Administrator</span>  "
-                                "<span style='color:#b5541c'>■ Caller</span>"))
-        bar.addWidget(legend)
-        bar.addWidget(QLabel(self.tr("Speed")))
-        bar.addWidget(self.speed)
-        bar.addWidget(self.skip_silence)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.wave, 1)
-        lv.addLayout(bar)
-        split = QSplitter(Qt.Orientation.Horizontal if not large else Qt.Orientation.Vertical)
         split.addWidget(left)
         split.addWidget(self.transcript)
         split.setStretchFactor(1, 1)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(split)
 
         self._poll = QTimer(self)
         self._poll.setInterval(40)

@@ -29,7 +29,9 @@ class TagPalette(QWidget):
     tags_changed = Signal(int)  # call id
     failed = Signal(str)
 
-    def __init__(self, tags: TagService, principal: Principal, parent: QWidget | None = None, runner=None):
+    def __init__(self, tags: TagService, principal: Principal, parent: QWidget | None = None, runner=None,
+                 taxonomy: list | None = None):
+        """``taxonomy``: ``tags.taxonomy()`` read beforehand on a worker thread (read here when None)."""
         super().__init__(parent)
         self.tags = tags
         self.principal = principal
@@ -62,7 +64,7 @@ class TagPalette(QWidget):
         row.addStretch(1)
         lay.addLayout(row)
         can = principal.can(Action.TAG)
-        for n, t in enumerate(self.tags.taxonomy()):
+        for n, t in enumerate(self.tags.taxonomy() if taxonomy is None else taxonomy):
             label = f"{t.hotkey}  {labels.tag(t.name)}" if t.hotkey else labels.tag(t.name)
             b = QPushButton(label)
             b.setCheckable(True)

@@ -184,6 +184,77 @@ def test_the_other_review_pages_are_built_when_their_tab_is_first_opened(qtbot, 
     assert hub.tabs.tabText(2) == "Reports" and hub.reports is hub.tabs.widget(2)  # reading it builds it
 
 
+def test_after_the_check_the_calls_page_is_read_off_the_ui_thread_and_built_while_the_form_waits(
+        qtbot, env, runner, monkeypatch):
+    rs, _cid = env
+    admins_on_ui = _in_threads(monkeypatch, rs.users, "administrators")
+    situations_on_ui = _in_threads(monkeypatch, rs.library, "situations")
+    taxonomy_on_ui = _in_threads(monkeypatch, rs.tags, "taxonomy")
+    hub = ReviewHub(rs, runner)
+    qtbot.addWidget(hub)
+    hub.show()
+    form = hub.sign_in_form
+    seen = []  # what a person saw when the password had been accepted
+    form.signed_in.connect(lambda _p: seen.append((form.error.text(), form.button.isEnabled(),
+                                                   hub.currentWidget() is form, hub.library)))
+    with qtbot.waitSignal(hub.signed_in):
+        _sign_in(qtbot, hub)
+    assert seen == [("Signing in…", False, True, None)]  # the page is not there yet: still "Signing in…"
+    assert admins_on_ui == [False] and situations_on_ui == [False] and taxonomy_on_ui == [False]
+    lib = hub.library
+    assert hub.currentWidget() is not form and lib.isVisible()
+    assert [lib.admin_box.itemText(i) for i in range(lib.admin_box.count())] == [
+        "Everyone", "Анна Админова", "Светлана Супервайзер"]
+    assert lib.situation_box.count() > 1 and lib.tag_box.count() == 1 + len(lib.palette.buttons) > 1
+    assert form.error.text() == "" and form.button.isEnabled()
+    qtbot.waitUntil(lambda: lib.table.rowCount() == 1)
+
+
+@pytest.mark.parametrize("when", ["before its data is read", "halfway through"])
+def test_signing_out_while_the_calls_page_is_being_built_drops_it(qtbot, env, runner, monkeypatch, when):
+    import ui.review.library as library_ui
+
+    rs, _cid = env
+    hub = ReviewHub(rs, runner)
+    qtbot.addWidget(hub)
+    hub.show()
+    form = hub.sign_in_form
+    if when == "before its data is read":
+        form.signed_in.connect(lambda _p: hub.sign_out())
+    else:
+        real = library_ui.CallLibraryPage.build_steps
+
+        def build_steps(page):
+            steps = real(page)
+            yield next(steps)  # the filters are there: now the person signs out
+            hub.sign_out()
+            yield from steps
+
+        monkeypatch.setattr(library_ui.CallLibraryPage, "build_steps", build_steps)
+    opened = []
+    hub.signed_in.connect(opened.append)
+    with qtbot.waitSignal(form.signed_in):
+        _sign_in(qtbot, hub)
+    qtbot.waitUntil(lambda: runner.pending == 0 and hub.count() == 1)  # the half-built page is gone
+    assert hub.currentWidget() is form and hub.library is None and opened == []
+    assert form.button.isEnabled() and form.error.text() == ""
+
+
+def test_when_the_calls_page_cannot_be_read_the_form_says_so(qtbot, env, runner, monkeypatch):
+    rs, _cid = env
+
+    def broken():
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(rs.library, "situations", broken)
+    hub = ReviewHub(rs, runner)
+    qtbot.addWidget(hub)
+    _sign_in(qtbot, hub)
+    qtbot.waitUntil(lambda: hub.sign_in_form.error.text() == "Cannot sign in: disk I/O error")
+    assert hub.sign_in_form.button.isEnabled() and hub.currentWidget() is hub.sign_in_form
+    assert hub.library is None and hub.count() == 1
+
+
 def test_the_waveform_follows_the_play_position_and_new_comment_marks(qtbot):
     import numpy as np
 
