@@ -88,6 +88,33 @@ def test_panel_shows_top_script_others_one_click_away_and_checklist(qtbot, panel
     assert panel.checklist()["care_question"] is False  # a fresh checklist for the other script
 
 
+def test_objections_follow_the_script_shown_first_answer_open(qtbot, panel, ids):
+    """The tool box's pages are reused from script to script: what shows is still each script's."""
+    from dataclasses import replace
+
+    def shown():
+        box = panel.objections
+        return [(box.itemText(i), box.widget(i).text()) for i in range(box.count())], box.currentIndex()
+
+    with qtbot.waitSignal(panel.situation_changed):
+        panel.load_patient(ids["olga"])
+    situations, full = panel.situations[:1], panel.scripts[0]
+    three = [(o["question"], o["answer"]) for o in full.objections]
+    assert shown() == (three, 0) and len(three) == 3
+    panel.objections.setCurrentIndex(2)  # a person opened the third answer
+    one = replace(full, objections=[{"question": "«Далеко ехать»", "answer": "Есть парковка у входа."}])
+    none = replace(full, objections=[])
+    panel.show_scripts(situations, [one])
+    assert shown() == ([("«Далеко ехать»", "Есть парковка у входа.")], 0)
+    panel.show_scripts(situations, [none])
+    assert shown() == ([], -1)
+    panel.show_scripts(situations, [full])
+    assert shown() == (three, 0)
+    panel.objections.setCurrentIndex(1)
+    panel.show_scripts(situations, [full])  # the same script again: the first answer open again
+    assert shown() == (three, 0)
+
+
 def test_checklist_and_version_are_saved_with_the_call(qtbot, panel, ids, sessions):
     from db.models import Call
 
