@@ -147,7 +147,14 @@ class LibraryService:
         with self.sessions() as s:
             if text:
                 self.transcripts.prepare(s)
-            rows, hits = self._page(s, stmt, q.limit, text)
+            after = None
+            if q.sort == "date":  # a next batch goes on from the last row instead of walking again
+                def after(row, desc=q.descending):
+                    c = row[0]
+                    if desc:
+                        return and_(Call.ring_at <= c.ring_at, or_(Call.ring_at < c.ring_at, Call.id < c.id))
+                    return and_(Call.ring_at >= c.ring_at, or_(Call.ring_at > c.ring_at, Call.id < c.id))
+            rows, hits = self._page(s, stmt, q.limit, text, after)
             ids = [r[0].id for r in rows]
             tags: dict[int, list[str]] = {}
             rids: dict[int, int] = {}
@@ -174,17 +181,26 @@ class LibraryService:
             out.sort(key=lambda r: (r.duration_s is None, -(r.duration_s or 0) if q.descending else (r.duration_s or 0)))
         return out
 
-    def _page(self, s: Session, stmt, limit: int, text: str) -> tuple[list, dict[int, SearchHit]]:
+    def _page(self, s: Session, stmt, limit: int, text: str, after=None) -> tuple[list, dict[int, SearchHit]]:
         """The first *limit* rows of *stmt* and, with a text, their snippets. The transcript
         condition may let through calls whose words are in different segments; those have no
-        snippet and are dropped, and the next rows fill the page."""
+        snippet and are dropped, and the next rows fill the page. *after(row)*: a condition for
+        the rows that come after *row* in the statement's order (keyset), so a next batch goes on
+        from there (with an OFFSET the database would read the skipped rows again: for a common
+        word walked through the date index, a second batch cost as much as the first)."""
         if not text:
             return s.execute(stmt.limit(limit)).all(), {}
         rows: list = []
         hits: dict[int, SearchHit] = {}
         offset, size = 0, limit
+        last = None
         while len(rows) < limit:
-            batch = s.execute(stmt.offset(offset).limit(size)).all()
+            if after is not None and last is not None:
+                batch = s.execute(stmt.where(after(last)).limit(size)).all()
+            else:
+                batch = s.execute(stmt.offset(offset).limit(size)).all()
+            if batch:
+                last = batch[-1]
             found = self.transcripts.snippets(text, [r[0].id for r in batch], SNIPPETS_PER_CALL)
             kept = [r for r in batch if r[0].id in found]
             rows += kept

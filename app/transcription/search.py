@@ -36,10 +36,14 @@ from app.transcription.store import aad, decode_row
 from db.models.recording import Recording
 from db.models.transcription import TranscriptDocument, TranscriptSegment
 
-# SQLite: when at most this many recordings match, the calls are looked up from the matches;
-# above it the calls are walked in the caller's order (an index on the call time, say) and each
-# one is checked against the matches, so a common word stops after the first page.
-FEW_MATCHES = 2000
+# When at most this many recordings match, the calls are looked up from the matches; above it
+# the calls are walked in the caller's order (an index on the call time, say) and each one is
+# checked against the matches, so a common word stops after the first page. A walk reads about
+# page size x calls / matches calls (~3 us each on PostgreSQL), the lookup every match (~15 us):
+# at 100,000 calls and a 500-row page, names matching 2,100-2,600 recordings took 72-78 ms looked
+# up against 105 ms walked (20,000 calls), phrases matching 6,000-8,600 took 133-159 ms looked up
+# against 85-105 ms walked (docs/transcription.md, search benchmark).
+FEW_MATCHES = 3500
 # SQLite: segment id ranges of the page's recordings closer than this are read in one FTS query.
 _RANGE_GAP = 4000
 _COMPOUND_MAX = 400  # FTS range queries per statement (SQLite allows 500 SELECTs in a compound)

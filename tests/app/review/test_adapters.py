@@ -149,3 +149,34 @@ def test_library_search_plans_give_the_same_calls(sessions, monkeypatch):
         assert [r.call_id for r in lib.query(sup, CallQuery(text="чистка", date_to=dt(2026, 11, 3)))] == ids[1::-1]
         assert [r.call_id for r in lib.query(sup, CallQuery(text="ноября", descending=False, limit=3))] == ids[:3]
         assert lib.query(sup, CallQuery(text="кариес")) == []
+
+
+def test_library_search_next_batches_go_on_from_the_last_row(sessions):
+    """A page whose first batch loses calls (the words in different segments) reads the next
+    batch after the last row read, in both date orders, with calls at the same time ordered by
+    id: no call twice, none skipped."""
+    from db.models import Call
+
+    keys = TranscriptKeys.from_master(os.urandom(32))
+    apart = [(1, "Выпала коронка."), (0, "Пломба на месте.")]
+    together = [(1, "Выпала пломба.")]
+    days = [(d, together if d % 3 == 0 else apart) for d in range(1, 25)]
+    sup, ids = _library_calls(sessions, keys, days)
+    with sessions() as s:  # four calls at one and the same moment (one of them dropped): by id
+        for cid in (ids[2], ids[3], ids[5], ids[8]):  # the newest
+            s.get(Call, cid).ring_at = dt(2026, 11, 28, 10)
+        for cid in (ids[14], ids[15], ids[17], ids[20]):  # the oldest
+            s.get(Call, cid).ring_at = dt(2026, 10, 30, 10)
+        s.commit()
+        ring = {c.id: c.ring_at for c in s.query(Call).filter(Call.id.in_(ids))}
+    match = [cid for (d, texts), cid in zip(days, ids) if texts is together]
+    lib = ReviewServices(sessions, transcripts=TranscriptionSource(sessions, keys)).library
+    newest = sorted(match, key=lambda c: (ring[c], c), reverse=True)
+    oldest = sorted(match, key=lambda c: (ring[c], -c))
+    for limit in (1, 2, 3, 5, 50):
+        assert [r.call_id for r in lib.query(sup, CallQuery(text="выпала пломба", limit=limit))] == newest[:limit]
+        assert [r.call_id for r in lib.query(sup, CallQuery(text="выпала пломба", limit=limit, descending=False))] \
+            == oldest[:limit]
+    # another order reads its next batches with an offset, as before
+    got = lib.query(sup, CallQuery(text="выпала пломба", limit=3, sort="direction"))
+    assert len(got) == 3 and set(r.call_id for r in got) <= set(match)
