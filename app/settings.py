@@ -200,6 +200,9 @@ class AsrSettings(_Section):
     max_attempts: int = Field(default=3, ge=1, le=20)
     poll_seconds: float = Field(default=2.0, gt=0)
     background_worker: bool = True  # the window starts `carecall worker` (detached) on this PC
+    # the worker's CPU priority: its nice value is raised by this much at start (Windows: below
+    # normal), so the window, the recorder and the desk's other programs get a CPU first; 0 = as started
+    worker_nice: int = Field(default=10, ge=0, le=19)
 
 
 class TelephonySettings(_Section):

@@ -13,6 +13,12 @@ callbacks update (``receiver=``, else the object of a bound-method ``on_done``/`
 When the receiver has been destroyed by the time the result arrives, or :meth:`TaskRunner.discard`
 was called for it or one of its parents (a page being closed), the callbacks are not called.
 
+On Linux the pool's threads run a little below the UI thread (``thread_nice``, default
+:data:`THREAD_NICE`: nice + 5, set per thread when it takes its first task), so on a busy machine
+the UI thread gets a CPU before the window's own decoding and queries (scripts/bench_ui_stall.py).
+Never start work that must keep real time (the recorder, a telephony source) from a task: threads
+made there inherit the lower priority.
+
 Tests swap in :class:`SyncRunner`, which has the same API and calls everything at once.
 """
 
@@ -20,12 +26,18 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
+import sys
+import threading
 from typing import Any, Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
 
 log = logging.getLogger("carecall.ui.tasks")
+
+#: how far below the UI thread the pool's threads run (Linux: nice values; elsewhere unchanged)
+THREAD_NICE = 5
 
 OnDone = Callable[[Any], None]
 OnError = Callable[[BaseException], None]
@@ -63,6 +75,7 @@ class _Task(QRunnable):
         self._fn = fn
 
     def run(self) -> None:  # worker thread
+        self._runner._lower_this_thread()
         try:
             result = self._fn()
         except BaseException as e:  # noqa: BLE001 - handed to the UI thread
@@ -79,8 +92,16 @@ class TaskRunner(QObject):
     busy_changed = Signal(int)
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2,
-                 default_on_error: OnError | None = None):
+                 default_on_error: OnError | None = None, thread_nice: int = THREAD_NICE):
         super().__init__(parent)
+        # the pool threads' nice value: the creating (UI) thread's + thread_nice; None = unchanged
+        self._thread_nice: int | None = None
+        if thread_nice > 0 and sys.platform.startswith("linux"):
+            try:
+                self._thread_nice = min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + thread_nice)
+            except OSError:
+                pass
+        self._lowered: set[int] = set()  # native ids of the pool threads already set
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._ids = itertools.count(1)
@@ -88,6 +109,18 @@ class TaskRunner(QObject):
         self._pending: dict[int, tuple[OnDone | None, OnError | None, object]] = {}
         self.default_on_error: OnError = default_on_error or _log_error
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+
+    def _lower_this_thread(self) -> None:  # worker thread
+        if self._thread_nice is None:
+            return
+        tid = threading.get_native_id()
+        if tid in self._lowered:
+            return
+        self._lowered.add(tid)
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, self._thread_nice)
+        except OSError:
+            log.debug("cannot lower task thread %s", tid, exc_info=True)
 
     @property
     def pending(self) -> int:

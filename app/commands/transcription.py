@@ -76,6 +76,10 @@ def run_worker(args) -> int:
 
     settings = load_settings_from(args)
     logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from app.transcription.service import lower_priority
+
+    # background work: the person at the desk (the window, the recorder) gets the CPU first
+    lower_priority(settings.asr.worker_nice)
     lock = None
     if args.background:
         from app.transcription.service import hold_worker_lock

@@ -45,6 +45,46 @@ def hold_worker_lock(path: Path | None = None):
     return f
 
 
+def lower_priority(increment: int) -> int | None:
+    """Make this process background work: on POSIX raise its nice value by *increment* (capped
+    at 19; on Linux for every thread it has so far, each is scheduled on its own, and threads made
+    later inherit it), on Windows ``BELOW_NORMAL_PRIORITY_CLASS``. ``increment <= 0``: unchanged.
+    Returns the nice value now in effect (POSIX), else None. Never raises: a process that cannot
+    change its priority still works, at the priority it has."""
+    if increment <= 0:
+        return None
+    if os.name == "nt":
+        try:
+            import ctypes
+
+            k32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            k32.GetCurrentProcess.restype = ctypes.c_void_p
+            k32.SetPriorityClass.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
+            if not k32.SetPriorityClass(k32.GetCurrentProcess(), 0x4000):  # BELOW_NORMAL_PRIORITY_CLASS
+                log.warning("cannot lower the worker's priority (error %s)", ctypes.GetLastError())  # type: ignore[attr-defined]
+        except (OSError, AttributeError):
+            log.warning("cannot lower the worker's priority", exc_info=True)
+        return None
+    try:
+        target = min(19, os.getpriority(os.PRIO_PROCESS, 0) + increment)
+    except OSError:
+        log.warning("cannot read the worker's priority", exc_info=True)
+        return None
+    tids = [0]
+    if sys.platform.startswith("linux"):
+        try:
+            tids = sorted(int(t) for t in os.listdir("/proc/self/task"))
+        except OSError:
+            pass
+    for tid in tids:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, target)
+        except OSError:  # a thread that ended meanwhile
+            pass
+    log.info("transcription worker at nice %d", os.getpriority(os.PRIO_PROCESS, 0))
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
 def start_background_worker(url: URL | str | None = None, config: str | None = None,
                             idle_exit: float = 900) -> subprocess.Popen:
     """``carecall worker --background --idle-exit N`` in its own session (survives the UI).

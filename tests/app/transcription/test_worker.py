@@ -98,3 +98,48 @@ def test_unavailable_engine_fails_the_job_with_the_reason(sessions, settings, ke
         from app.transcription.engines import create_engine
 
         create_engine("nope", "", settings.asr)
+
+
+def _thread_nices(pid: int) -> dict[int, int]:
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/stat") as f:
+            stat = f.read()
+        out[int(tid)] = int(stat.rsplit(")", 1)[1].split()[16])  # field 19: nice
+    return out
+
+
+@pytest.mark.parametrize("worker_nice", [10, 0])
+def test_detached_worker_runs_at_the_lower_priority_of_the_setting(sqlite_url, real_keyring, monkeypatch, tmp_path,
+                                                                   worker_nice):
+    """A real `carecall worker --background`, started as the window starts it, with
+    ``[asr] worker_nice`` from its config file: every thread at the window's nice + the setting
+    (0: as started). Read from /proc once the worker holds its lock (taken after the priority)."""
+    import sys
+    import time
+
+    from app.transcription.service import lock_path, start_background_worker
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("reads /proc")
+    monkeypatch.setenv("CARECALL_MASTER_KEY_NAME", real_keyring + "nice")
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))  # its own lock: no other worker of this user in the way
+    cfg = tmp_path / "carecall.toml"
+    cfg.write_text(f"[asr]\nworker_nice = {worker_nice}\n", encoding="utf-8")
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    proc = start_background_worker(sqlite_url, config=str(cfg), idle_exit=60)
+    try:
+        lock = lock_path()
+        assert str(lock).startswith(str(run))
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and lock.read_text().strip() == str(proc.pid)):
+            assert proc.poll() is None, f"the worker exited with {proc.returncode}"
+            assert time.monotonic() < deadline, "the worker did not take its lock"
+            time.sleep(0.05)
+        nices = _thread_nices(proc.pid)
+        assert nices and set(nices.values()) == {min(19, base + worker_nice)}
+    finally:
+        proc.terminate()  # before its signal handler is in place the default action ends it
+        assert proc.wait(timeout=60) in (0, -15)
