@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Iterator
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QStyle,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -43,10 +43,123 @@ from ui.transcription.widgets import CallTranscriptStatus, RetranscribeAction
 COLUMNS = ("date", "administrator", "patient", "number", "direction", "situation", "disposition", "duration",
            "score", "tags", "found")
 SORTABLE = {"date", "administrator", "patient", "direction", "situation", "disposition", "duration", "score"}
+WIDTH_SAMPLE_ROWS = 60  # the columns are fitted to the header and the first rows' texts, not to every row
+MAX_COLUMN_WIDTH = 130  # px; the last column ("found in transcript") stretches
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
 
 
 def _marked_html(snippet: str) -> str:
     return html.escape(snippet).replace("[[", "<b style='background:#ffe066'>").replace("]]", "</b>")
+
+
+def row_texts(r: CallRow) -> list[str]:
+    """What a row of the call table shows, column by column (COLUMNS)."""
+    return [r.ring_at.astimezone().strftime("%d.%m.%Y %H:%M"), r.administrator, r.patient, r.number,
+            labels.direction(r.direction), labels.situation(r.situation), labels.disposition(r.disposition),
+            fmt_time(r.duration_s) if r.duration_s else "",
+            "" if r.score is None else f"{r.score:.0f}", labels.tags(r.tags),
+            r.highlights[0].replace("[[", "«").replace("]]", "»") if r.highlights else ""]
+
+
+class CallTableModel(QAbstractTableModel):
+    """The library's page of calls for a :class:`CallTable`. Showing a page is one model reset;
+    a row's texts are made when the view first asks for them (the rows on screen), so the UI
+    thread's work does not grow with the page (500 calls by default, app.review.library)."""
+
+    def __init__(self, headers: list[str], parent: QObject | None = None):
+        super().__init__(parent)
+        self._headers = headers
+        self._rows: list[CallRow] = []
+        self._texts: list[list[str] | None] = []
+
+    def set_rows(self, rows: list[CallRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._texts = [None] * len(self._rows)
+        self.endResetModel()
+
+    def texts(self, row: int) -> list[str]:
+        t = self._texts[row]
+        if t is None:
+            t = self._texts[row] = row_texts(self._rows[row])
+        return t
+
+    def text(self, row: int, column: int) -> str:
+        return self.texts(row)[column]
+
+    def set_text(self, row: int, column: int, text: str) -> None:
+        """A cell shown anew (a call's tags or score changed after the page was read)."""
+        self.texts(row)[column] = text
+        ix = self.index(row, column)
+        self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DisplayRole])
+
+    # -- QAbstractTableModel ---------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        # called for every role of every cell painted: plain int comparisons, the common miss first
+        if role != _DISPLAY:
+            return self._rows[index.row()].call_id if role == _USER and index.isValid() else None
+        if not index.isValid():
+            return None
+        row = index.row()
+        t = self._texts[row]
+        if t is None:
+            t = self._texts[row] = row_texts(self._rows[row])
+        return t[index.column()]
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self._headers):
+            return self._headers[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class CallTable(QTableView):
+    """The call table: one row per call, whole rows selected, one at a time, read-only."""
+
+    def __init__(self, headers: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.calls = CallTableModel(headers, self)
+        self.setModel(self.calls)
+
+    def rowCount(self) -> int:  # noqa: N802 - as QTableWidget's
+        return self.calls.rowCount()
+
+    def currentRow(self) -> int:  # noqa: N802
+        ix = self.currentIndex()
+        return ix.row() if ix.isValid() else -1
+
+    def text(self, row: int, column: int) -> str:
+        """The text shown in a cell."""
+        return self.calls.text(row, column)
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and the texts of the first WIDTH_SAMPLE_ROWS rows
+        (at most MAX_COLUMN_WIDTH, so the last column stays on screen). Measured with the view's
+        font, not through the delegate: no Qt call per cell, and not over all rows as
+        ``resizeColumnsToContents`` does on a page that is not on screen."""
+        self.ensurePolished()  # the style sheet's font
+        head = self.horizontalHeader()
+        fm = self.fontMetrics()
+        # the item delegate's text margins (QCommonStyle: PM_FocusFrameHMargin + 1 on each side)
+        pad = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1) + 2
+        n = min(self.calls.rowCount(), WIDTH_SAMPLE_ROWS)
+        for c in range(self.calls.columnCount() - 1):
+            seen = {self.calls.text(r, c) for r in range(n)}
+            widest = max((fm.horizontalAdvance(t) for t in seen if t), default=0)
+            head.resizeSection(c, min(max(head.sectionSizeHint(c), widest + pad), MAX_COLUMN_WIDTH))
 
 
 class _DigitForwarder(QObject):
@@ -97,6 +210,7 @@ class CallLibraryPage(QWidget):
         self.principal = principal
         self.runner = runner
         self.rows: list[CallRow] = []
+        self._restoring = False  # a page is being shown: the selection is put back, not a new choice
         self.sort_key = "date"
         self.descending = True
         self._build_args = (jobs, retranscribe_choices, choices)
@@ -176,11 +290,10 @@ class CallLibraryPage(QWidget):
         yield
 
         # table
-        self.table = QTableWidget(0, len(COLUMNS), upper)
-        self.table.setHorizontalHeaderLabels([
+        self.table = CallTable([
             self.tr("Date"), self.tr("Administrator"), self.tr("Patient"), self.tr("Number"), self.tr("Direction"),
             self.tr("Situation"), self.tr("Outcome"), self.tr("Length"), self.tr("Score"), self.tr("Tags"),
-            self.tr("Found in transcript")])
+            self.tr("Found in transcript")], upper)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -250,7 +363,7 @@ class CallLibraryPage(QWidget):
         self.text_edit.returnPressed.connect(self.refresh)
         self.patient_edit.returnPressed.connect(self.refresh)
         self.table.horizontalHeader().sectionClicked.connect(self._on_header)
-        self.table.itemSelectionChanged.connect(self._on_selection)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.score_btn.clicked.connect(self.open_scorecard)
         self.delete_btn.clicked.connect(self._on_delete)
         self.palette.failed.connect(self._show_error)
@@ -278,22 +391,19 @@ class CallLibraryPage(QWidget):
         self.runner.run(lambda: self.rs.library.query(self.principal, q), self._show_rows, self._on_error)
 
     def _show_rows(self, rows: list[CallRow]) -> None:
+        """One model reset (O(1) here; the view asks for the rows on screen), the columns fitted
+        to a sample. The call that was selected stays selected when it is still in the page (the
+        player keeps showing it; nothing is read again)."""
+        before = self.selected_call()
         self.rows = rows
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            vals = [r.ring_at.astimezone().strftime("%d.%m.%Y %H:%M"), r.administrator, r.patient, r.number,
-                    labels.direction(r.direction), labels.situation(r.situation), labels.disposition(r.disposition),
-                    fmt_time(r.duration_s) if r.duration_s else "",
-                    "" if r.score is None else f"{r.score:.0f}", labels.tags(r.tags),
-                    r.highlights[0].replace("[[", "«").replace("]]", "»") if r.highlights else ""]
-            for j, v in enumerate(vals):
-                it = QTableWidgetItem(v)
-                it.setData(Qt.ItemDataRole.UserRole, r.call_id)
-                self.table.setItem(i, j, it)
-        self.table.resizeColumnsToContents()  # dates, names and headers unclipped; the last column stretches
-        head = self.table.horizontalHeader()
-        for c in range(self.table.columnCount() - 1):  # ...but "found in transcript" stays on screen
-            head.resizeSection(c, min(head.sectionSize(c), 130))
+        self._restoring = True
+        try:
+            self.table.calls.set_rows(rows)
+            if before is not None:
+                self.select_call(before)
+        finally:
+            self._restoring = False
+        self.table.fit_columns()
         self.status.setText(self.tr("%1 call(s)").replace("%1", str(len(rows))))
         self.rows_shown.emit(len(rows))
 
@@ -320,9 +430,11 @@ class CallLibraryPage(QWidget):
                 self.table.selectRow(i)
                 return
 
-    def _on_selection(self) -> None:
+    def _on_selection(self, *_selection) -> None:
         """Everything about the selected call is read on the runner (tags, analysis, the decrypted
         audio and its waveform, transcript, comments); the UI thread only shows it."""
+        if self._restoring:
+            return
         cid = self.selected_call()
         self.palette.set_call(cid)
         if cid is None:
@@ -385,7 +497,7 @@ class CallLibraryPage(QWidget):
         if cid is None or cid != self.palette.call_id:
             return
         names = labels.tags(t.name for t in self.palette.applied_tags)
-        self.table.item(self.table.currentRow(), COLUMNS.index("tags")).setText(names)
+        self.table.calls.set_text(self.table.currentRow(), COLUMNS.index("tags"), names)
 
     def open_scorecard(self) -> ScorecardDialog | None:
         cid = self.selected_call()
@@ -399,8 +511,8 @@ class CallLibraryPage(QWidget):
     def _on_scored(self, cid: int, _total: float) -> None:
         def show(score) -> None:
             if self.selected_call() == cid:
-                self.table.item(self.table.currentRow(), COLUMNS.index("score")).setText(
-                    "" if score is None else f"{score:.0f}")
+                self.table.calls.set_text(self.table.currentRow(), COLUMNS.index("score"),
+                                          "" if score is None else f"{score:.0f}")
 
         self.runner.run(lambda: self.rs.scorecards.call_score(self.principal, cid), show, self._on_error,
                         receiver=self)

@@ -162,7 +162,7 @@ def test_tags_toggled_quickly_are_applied_in_order_on_the_runner(qtbot, env, run
     for key in (Qt.Key.Key_1, Qt.Key.Key_4, Qt.Key.Key_4):  # "booked" on; "rude" on, off again
         qtbot.keyClick(lib.table, key)
     # serialised: the third toggle starts once the second one's "booked, rude" is on screen
-    qtbot.waitUntil(lambda: len(toggled_on_ui) == 3 and lib.table.item(0, 9).text() == "booked")
+    qtbot.waitUntil(lambda: len(toggled_on_ui) == 3 and lib.table.text(0, 9) == "booked")
     assert [lib.palette.applied.item(i).text() for i in range(lib.palette.applied.count())] == ["booked"]
     assert not any(toggled_on_ui)
 
