@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/bench_ui_stall.py [--seconds 180] [--patients 2000] [--interval-ms 5]
                                                [--worker process|thread] [--capture auto|alsa|writer]
-                                               [--worker-nice N] [--keep]
+                                               [--worker-nice N] [--runner-nice N]
+                                               [--library-calls N] [--keep]
 
 The real main window (offscreen, every ``WINDOW_MODULES`` area, the real ``TaskRunner``) on a
 demo clinic in SQLite, in a child process with its own HOME/XDG directories, a private Secret
@@ -18,13 +19,17 @@ ALSA's ``file`` plugin fed from FIFOs at real-time pace by this (parent) process
 * **transcription**: the window starts the detached ``carecall worker`` as shipped
   (``asr.background_worker``) with the bundled Whisper model; three Festival-voiced Russian
   two-channel calls are stored with ``RecordingStore.import_call_audio`` and re-queued by
-  the parent whenever the queue runs dry, so the worker transcribes all the time.
+  the parent whenever the queue runs dry, so the worker transcribes all the time. It lowers its
+  own CPU priority as shipped (``asr.worker_nice``, default 10); ``--worker-nice N`` sets that
+  setting for the run (in the worker's per-user settings file; 0 = the window's priority).
   ``--worker thread`` runs the same ``Worker`` in a thread of the window process instead (to
   measure what the GIL would cost);
 * **an administrator** (and a supervisor): about once a second an action on the UI thread: incoming calls
   (``show_incoming``), searches typed into the search field, opening a result, switching pages,
   the review call library (sign in, refresh, select calls = player loads audio, tag toggles,
-  transcript search).
+  transcript search) over ``--library-calls`` calls (default 1,500 over the last 30 days, no audio;
+  a refresh fills the table with the default page of up to 500 of them). ``--runner-nice N``: the
+  task runner's threads at the UI thread's nice + N (default: ``ui.tasks.THREAD_NICE``).
 
 Measured: a ``QTimer`` (PreciseTimer, ``--interval-ms``) on the UI thread records each tick;
 stall = gap between ticks - interval. At each tick the UI thread's scheduler figures
@@ -173,7 +178,14 @@ def parent_main(a) -> int:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--workdir", str(tmp), "--database", url,
                "--seconds", str(a.seconds), "--patients", str(a.patients), "--interval-ms", str(a.interval_ms),
                "--worker", a.worker, "--capture", a.capture, "--seed", str(a.seed),
-               "--call-seconds", str(a.call_seconds), "--warmup", str(a.warmup)]
+               "--call-seconds", str(a.call_seconds), "--warmup", str(a.warmup),
+               "--library-calls", str(a.library_calls)]
+        if a.runner_nice is not None:
+            cmd += ["--runner-nice", str(a.runner_nice)]
+        if a.worker_nice is not None:  # the worker's own setting, read from its per-user settings file
+            overlay = config / "CareCall" / "user-settings.toml"
+            overlay.parent.mkdir(parents=True, exist_ok=True)
+            overlay.write_text(f"[asr]\nworker_nice = {int(a.worker_nice)}\n", encoding="utf-8")
         child = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
         lines: list[str] = []
         ready = threading.Event()
@@ -227,12 +239,6 @@ def parent_main(a) -> int:
                     worker_cpu0 = _proc_cpu(worker_pid)
             if worker_pid:
                 worker_nice = _proc_nice(worker_pid) if _proc_nice(worker_pid) is not None else worker_nice
-            if worker_pid and a.worker_nice is not None:  # every thread, also those made since
-                for task in Path(f"/proc/{worker_pid}/task").glob("*"):
-                    try:
-                        os.setpriority(os.PRIO_PROCESS, int(task.name), a.worker_nice)
-                    except OSError:
-                        pass
             time.sleep(5.0)
         child.wait()
         engine.dispose()
@@ -253,7 +259,7 @@ def parent_main(a) -> int:
         out["cpus"] = os.cpu_count()
         out["transcription"]["worker_nice"] = worker_nice
         if a.worker_nice is not None:
-            out["transcription"]["worker_nice_set_by_bench"] = a.worker_nice
+            out["transcription"]["worker_nice_setting"] = a.worker_nice
         print(json.dumps(out, indent=1, ensure_ascii=False))
         return 0
     finally:
@@ -383,6 +389,23 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
                                                delete_sources=False)
         jobs.enqueue(rid)
         recording_ids.append(rid)
+    # the call library: --library-calls calls of the last 30 days (no audio), as a clinic with
+    # 50 calls a day has them; the library's default page (the last 30 days) fills the table
+    if a.library_calls:
+        from app.domain import Disposition
+
+        t = time.perf_counter()
+        dispositions = [d.value for d in Disposition]
+        with write_session(ctx.sessions) as s:
+            for k in range(a.library_calls):
+                e164, pid = consenting[rng.randrange(len(consenting))]
+                ring = now - timedelta(seconds=rng.uniform(4 * 3600, 30 * 86400))
+                talk = rng.uniform(20, 400)
+                s.add(Call(direction=rng.choice(["inbound", "inbound", "outbound"]), number_raw=e164,
+                           number_e164=e164, patient_id=pid, user_id=adm.id, source="ami", ring_at=ring,
+                           answer_at=ring + timedelta(seconds=6), end_at=ring + timedelta(seconds=6 + talk),
+                           disposition=rng.choice(dispositions), situation="incoming"))
+        print(f"{a.library_calls} library calls in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
     print("READY " + json.dumps({"recording_ids": recording_ids}), flush=True)
 
     # --- the window, as ui.main.run builds it ----------------------------------------------------
@@ -417,7 +440,8 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         errors.append(f"{type(exc).__name__}: {exc}")
         logging.getLogger("bench").error("background task failed: %s", exc, exc_info=exc)
 
-    runner = TimedRunner(app, default_on_error=on_error)
+    runner = TimedRunner(app, default_on_error=on_error,
+                         **({} if a.runner_nice is None else {"thread_nice": a.runner_nice}))
     workers: list = []
     real_start = tservice.start_background_worker
 
@@ -599,7 +623,11 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         if r < 0.45 and lib.selected_call() is not None and lib.palette.buttons:
             lib.palette.toggle(rng.choice(list(lib.palette.buttons)))
             return "tag_toggle"
-        lib.table.selectRow(rng.randrange(len(lib.rows)))
+        with_audio = [i for i, row in enumerate(lib.rows) if row.recording_id is not None]
+        if with_audio and rng.random() < 0.6:  # mostly a recorded call: its audio decoded and shown
+            lib.table.selectRow(rng.choice(with_audio))
+        else:
+            lib.table.selectRow(rng.randrange(len(lib.rows)))
         return "select_call"
 
     plan = ([incoming] * 5 + [search_name] * 3 + [search_phone] * 2 + [open_result] * 2 + [switch_page] * 3
@@ -806,7 +834,8 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
     out = {
         "seconds": round(wall, 1), "patients": a.patients, "backend": ctx.engine.dialect.name,
         "heartbeat_interval_ms": a.interval_ms, "ticks": len(tk),
-        "areas_installed": len(installed),
+        "areas_installed": len(installed), "library_calls": a.library_calls,
+        "runner_thread_nice": getattr(runner, "_thread_nice", None),
         "capture": capture,
         "worker": ("detached `carecall worker` process started by the window (asr.background_worker), bundled model"
                    if a.worker == "process" else "Worker in a thread of the window process, bundled model"),
@@ -849,7 +878,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="process: the window's detached carecall worker (as shipped); thread: inside the window")
     ap.add_argument("--capture", choices=["auto", "alsa", "writer"], default="auto")
     ap.add_argument("--worker-nice", type=int, default=None,
-                    help="set the detached worker's threads to this nice value (A/B of its CPU priority)")
+                    help="[asr] worker_nice for the detached worker (default: the shipped setting, 10; 0 = unchanged)")
+    ap.add_argument("--runner-nice", type=int, default=None,
+                    help="the task runner's threads at the UI thread's nice + N (default: ui.tasks.THREAD_NICE)")
+    ap.add_argument("--library-calls", type=int, default=1500,
+                    help="calls (no audio) in the review library over the last 30 days")
     ap.add_argument("--warmup", type=float, default=8.0, help="seconds after the window shows before measuring")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", action="store_true", help="keep the work directory (database, log)")
