@@ -23,6 +23,9 @@ class AppContext:
     engine: Engine
     sessions: sessionmaker[Session]
     cards: CardService
+    #: the ``--config`` file these settings were read from (absolute), or None: passed on to the
+    #: processes this program starts (the detached transcription worker)
+    config_path: str | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -128,7 +131,9 @@ def database_url(settings: Settings, override: str | None = None) -> str:
     return override or settings.database.resolved_url()
 
 
-def open_context(settings: Settings, url: str | None = None, migrate: bool = True) -> AppContext:
+def open_context(settings: Settings, url: str | None = None, migrate: bool = True,
+                 config_path: str | None = None) -> AppContext:
+    """*config_path*: the ``--config`` file *settings* came from, kept on the context."""
     url = database_url(settings, url)
     password = None
     try:
@@ -151,7 +156,11 @@ def open_context(settings: Settings, url: str | None = None, migrate: bool = Tru
         raise DatabaseError(f"cannot open the database {u.render_as_string(hide_password=True)}: {e}") from e
     sessions = session_factory(engine)
     cards = CardService(sessions, settings.phone.default_region, settings.bonus.redemption_cap_percent)
-    return AppContext(settings, engine, sessions, cards)
+    if config_path:
+        import os
+
+        config_path = os.path.abspath(config_path)
+    return AppContext(settings, engine, sessions, cards, config_path=config_path or None)
 
 
 def is_empty(engine: Engine) -> bool:

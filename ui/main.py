@@ -232,7 +232,7 @@ def run(settings, args) -> int:
             return 1
 
     try:
-        ctx = open_context(settings, getattr(args, "database", None))
+        ctx = open_context(settings, getattr(args, "database", None), config_path=getattr(args, "config", None))
     except DatabaseError as e:
         log.error("database: %s", e)
         if self_testing:

@@ -20,6 +20,8 @@ def install(window, ctx, runner) -> None:
         from app.transcription.service import start_background_worker
 
         try:
-            start_background_worker(ctx.engine.url)
+            # the window's --config file too, so settings made only there (asr.worker_nice...)
+            # reach the worker
+            start_background_worker(ctx.engine.url, config=getattr(ctx, "config_path", None))
         except OSError as e:
             log.warning("cannot start the transcription worker: %s", e)

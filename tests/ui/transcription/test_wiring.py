@@ -57,3 +57,70 @@ def test_background_worker_is_a_real_detached_process_that_exits_when_idle(sqlit
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_the_window_passes_its_config_file_to_the_detached_worker(qtbot, sqlite_url, real_keyring, monkeypatch,
+                                                                   tmp_path):
+    """`carecall --config FILE`: the worker the window starts reads FILE too. A real detached
+    `carecall worker --background` started by the transcription area's install, the way the
+    window starts it; ``[asr] worker_nice = 7`` is set only in FILE (no per-user settings file:
+    its own XDG_CONFIG_HOME; the default would be 10), so every thread of the worker runs at the
+    test's nice + 7 only when it read FILE. Read from /proc once the worker holds its lock."""
+    import os
+    import sys
+
+    import pytest
+
+    from app import context as app_context
+    from app.settings import load_settings
+    from app.transcription import service
+    from app.transcription.service import lock_path
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("reads /proc")
+    monkeypatch.setenv("CARECALL_MASTER_KEY_NAME", real_keyring + "cfg")
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))  # its own lock: no other worker of this user in the way
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no per-user settings file
+    cfg = tmp_path / "workstation.toml"
+    cfg.write_text("[asr]\nworker_nice = 7\nbackground_worker = true\n", encoding="utf-8")
+    started = []
+    real_start = service.start_background_worker
+
+    def start(*a, **kw):
+        proc = real_start(*a, **kw)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(service, "start_background_worker", start)
+    settings = load_settings(str(cfg))
+    assert settings.asr.worker_nice == 7 and settings.asr.background_worker
+    ctx = app_context.open_context(settings, sqlite_url, migrate=False,
+                                   config_path=os.path.relpath(cfg))  # as given on the command line
+    assert ctx.config_path == str(cfg)
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    win.add_status_widget = lambda w, stretch=0: win.statusBar().addPermanentWidget(w, stretch)
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    wiring.install(win, ctx, SyncRunner())
+    assert len(started) == 1
+    proc = started[0]
+    try:
+        lock = lock_path()
+
+        def holds_lock():
+            assert proc.poll() is None, f"the worker exited with {proc.returncode}"
+            assert lock.exists() and lock.read_text().strip() == str(proc.pid)
+
+        qtbot.waitUntil(holds_lock, timeout=60000)
+        nices = set()
+        for tid in os.listdir(f"/proc/{proc.pid}/task"):
+            with open(f"/proc/{proc.pid}/task/{tid}/stat") as f:
+                nices.add(int(f.read().rsplit(")", 1)[1].split()[16]))  # field 19: nice
+        assert nices == {min(19, base + 7)}
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=60) in (0, -15)
+        win.findChild(QueueIndicator, "transcription_queue").stop()
+        ctx.close()
