@@ -4,6 +4,8 @@ selected call's player, tags, analysis and scorecard."""
 from __future__ import annotations
 
 import html
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Iterator
@@ -32,8 +34,9 @@ from PySide6.QtWidgets import (
 from app.domain import CallDirection, Disposition
 from app.review.access import Action, Principal
 from app.review.library import CallQuery, CallRow
+from app.review.reopen import audit_reopening
 from app.review.services import ReviewServices
-from app.review.waveform import waveform_of
+from app.review.waveform import Waveform, waveform_of
 from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 from ui.review.scorecard import ScorecardDialog
@@ -47,6 +50,7 @@ WIDTH_SAMPLE_ROWS = 60  # the columns are fitted to the header and the first row
 MAX_COLUMN_WIDTH = 130  # px; the last column ("found in transcript") stretches
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _USER = int(Qt.ItemDataRole.UserRole.value)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 def _marked_html(snippet: str) -> str:
@@ -121,9 +125,8 @@ class CallTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        # asked for every cell painted: a constant, not an enum OR made each time
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
 
 class CallTable(QTableView):
@@ -160,6 +163,37 @@ class CallTable(QTableView):
             seen = {self.calls.text(r, c) for r in range(n)}
             widest = max((fm.horizontalAdvance(t) for t in seen if t), default=0)
             head.resizeSection(c, min(max(head.sectionSizeHint(c), widest + pad), MAX_COLUMN_WIDTH))
+
+
+class OpenedAudio:
+    """The last few recordings opened on the page, decoded (call id -> recording id, the
+    decrypted bytes, their waveform), so selecting a call again does not read, decrypt and decode
+    it again (each opening is still audited: :func:`app.review.reopen.audit_reopening`). Used
+    from the runner's threads, hence the lock."""
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[int, tuple[int, bytes, Waveform | None]] = OrderedDict()
+
+    def get(self, call_id: int) -> tuple[int, bytes, Waveform | None] | None:
+        with self._lock:
+            got = self._items.get(call_id)
+            if got is not None:
+                self._items.move_to_end(call_id)
+            return got
+
+    def put(self, call_id: int, recording_id: int, data: bytes, waveform: Waveform | None) -> None:
+        with self._lock:
+            self._items[call_id] = (recording_id, data, waveform)
+            self._items.move_to_end(call_id)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def drop_recording(self, recording_id: int) -> None:
+        with self._lock:
+            for cid in [c for c, v in self._items.items() if v[0] == recording_id]:
+                del self._items[cid]
 
 
 class _DigitForwarder(QObject):
@@ -211,6 +245,7 @@ class CallLibraryPage(QWidget):
         self.runner = runner
         self.rows: list[CallRow] = []
         self._restoring = False  # a page is being shown: the selection is put back, not a new choice
+        self.opened = OpenedAudio()
         self.sort_key = "date"
         self.descending = True
         self._build_args = (jobs, retranscribe_choices, choices)
@@ -455,14 +490,23 @@ class CallLibraryPage(QWidget):
 
         self.runner.run(lambda: library.analysis(principal, cid), analysed, self._on_error, receiver=self)
 
+        opened = self.opened
+
         def work():
-            data = b""
+            data, wf = b"", None
             if row.recording_id is not None:
-                _rid, data = library.open_audio(principal, cid)
+                held = opened.get(cid)
+                if held is not None and audit_reopening(library, principal, cid, held[0]):
+                    _rid, data, wf = held  # the same recording again: audited, not decoded again
+                else:
+                    rid, data = library.open_audio(principal, cid)
+                    wf = waveform_of(data) if data else None
+                    if data:
+                        opened.put(cid, rid, data, wf)
             segs = library.segments(principal, cid)
             if not data:
                 return data, segs, None, []
-            return data, segs, waveform_of(data), [c.at_s for c in scorecards.comments(principal, cid)]
+            return data, segs, wf, [c.at_s for c in scorecards.comments(principal, cid)]
 
         def done(res) -> None:
             if self.selected_call() != cid:
@@ -526,6 +570,7 @@ class CallLibraryPage(QWidget):
                 != QMessageBox.StandardButton.Yes:
             return
         rid = self.rows[r].recording_id
+        self.opened.drop_recording(rid)
         self.runner.run(lambda: self.rs.library.delete_recording(self.principal, rid),
                         lambda _r: self.refresh(), self._on_error, receiver=self)
 

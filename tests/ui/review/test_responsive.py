@@ -147,6 +147,90 @@ def test_selecting_a_call_reads_and_decodes_it_off_the_ui_thread(qtbot, env, run
         assert calls and not any(calls)
 
 
+def _select_nothing(lib):
+    from PySide6.QtCore import QModelIndex
+
+    lib.table.setCurrentIndex(QModelIndex())
+    lib.table.clearSelection()
+    assert lib.selected_call() is None
+
+
+def test_a_call_selected_again_is_shown_the_same_and_audited_again_without_decoding_it_again(
+        qtbot, env, runner, monkeypatch):
+    """The page keeps the last recordings it opened decoded: selecting the call again shows the
+    same transcript, waveform and audio, and the opening is audited again (a PLAYBACK entry each
+    time), but the store is not read (decrypted) and the audio not decoded a second time."""
+    from sqlalchemy import select
+
+    import ui.review.library as library_ui
+    from db.models.review import AuditEntry
+
+    rs, cid = env
+    decoded = _in_threads(monkeypatch, library_ui, "waveform_of")
+    opened = _in_threads(monkeypatch, rs.library.recordings, "open_decrypted")
+    hub = ReviewHub(rs, runner)
+    qtbot.addWidget(hub)
+    hub.show()
+    _sign_in(qtbot, hub)
+    qtbot.waitUntil(lambda: hub.library is not None and hub.library.table.rowCount() == 1)
+    lib = hub.library
+
+    def playbacks():
+        with rs.sessions() as s:
+            return [(e.object_id, e.details) for e in
+                    s.scalars(select(AuditEntry).where(AuditEntry.action == "playback").order_by(AuditEntry.id))]
+
+    with qtbot.waitSignal(lib.audio_loaded) as sig:
+        lib.table.selectRow(0)
+    assert sig.args == [cid]
+    first = (lib.player.transcript.count(), lib.player.wave.duration, bytes(lib.player._bytes.data()))
+    assert len(playbacks()) == 1
+    _select_nothing(lib)
+    with qtbot.waitSignal(lib.audio_loaded) as sig:
+        lib.table.selectRow(0)
+    assert sig.args == [cid]
+    assert (lib.player.transcript.count(), lib.player.wave.duration, bytes(lib.player._bytes.data())) == first
+    assert first[0] == 2 and first[1] == pytest.approx(3.0, abs=0.05)
+    entries = playbacks()
+    assert len(entries) == 2 and entries[0] == entries[1]  # both openings audited alike
+    assert len(opened) == 1 and len(decoded) == 1  # read and decoded once
+
+
+def test_a_call_whose_recording_was_replaced_is_opened_anew(qtbot, env, runner, monkeypatch, tmp_path):
+    """When the call's recording is another one by the time it is selected again, the held audio
+    is not used: the new recording is read, decoded and shown (and audited once)."""
+    from sqlalchemy import func, select
+
+    from db.models.review import AuditEntry
+    from tests.app.review.helpers import make_ogg, recording
+
+    rs, cid = env
+    opened = _in_threads(monkeypatch, rs.library.recordings, "open_decrypted")
+    hub = ReviewHub(rs, runner)
+    qtbot.addWidget(hub)
+    hub.show()
+    _sign_in(qtbot, hub)
+    qtbot.waitUntil(lambda: hub.library is not None and hub.library.table.rowCount() == 1)
+    lib = hub.library
+    with qtbot.waitSignal(lib.audio_loaded):
+        lib.table.selectRow(0)
+    assert lib.player.wave.duration == pytest.approx(3.0, abs=0.05)
+    with rs.sessions() as s:
+        from db.models.core import Call
+
+        r2 = recording(s, s.get(Call, cid), NOW - timedelta(hours=2))
+        s.commit()
+        rid2 = r2.id
+    rs.library.recordings.put(rid2, make_ogg(tmp_path / f"{rid2}.ogg", 5.0))
+    _select_nothing(lib)
+    with qtbot.waitSignal(lib.audio_loaded):
+        lib.table.selectRow(0)
+    assert lib.player.wave.duration == pytest.approx(5.0, abs=0.05)
+    assert len(opened) == 2
+    with rs.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "playback")) == 2
+
+
 def test_tags_toggled_quickly_are_applied_in_order_on_the_runner(qtbot, env, runner, monkeypatch):
     rs, _cid = env
     toggled_on_ui = _in_threads(monkeypatch, rs.tags, "toggle")
