@@ -9,6 +9,7 @@ SYSTEM_PACKAGES=(
   baresip-core            # SIP user agent (softphone)
   espeak-ng sox libsox-fmt-all festival festvox-us-slt-hts festvox-ru  # test speech
   libportaudio2 alsa-utils  # sounddevice's PortAudio
+  gcc libc6-dev           # tests/benchmarks: the FIFO capture devices' read shim (scripts/alsa_fifo.py)
   libsndfile1             # recordings' Opus encoder: 41 % less CPU than the soundfile wheel's (app/recording/sndlib.py)
   ffmpeg                  # decoding of odd audio formats
   gnome-keyring dbus      # a real Secret Service for keyring tests
