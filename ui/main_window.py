@@ -320,9 +320,12 @@ class MainWindow(QMainWindow):
 
     def _banner(self, text: str, warn: bool = False) -> None:
         self.banner_label.setText(text)
-        self.banner.setProperty("warn", warn)
-        self.banner.style().unpolish(self.banner)
-        self.banner.style().polish(self.banner)
+        if self.banner.property("warn") is not warn:
+            # re-polished only when its look changes: a re-polish lays out and repaints the whole
+            # window (scripts/bench_ui_stall.py; it was done twice for every call shown)
+            self.banner.setProperty("warn", warn)
+            self.banner.style().unpolish(self.banner)
+            self.banner.style().polish(self.banner)
         self.banner.setVisible(True)
 
     def _show_card(self, card: Card) -> None:

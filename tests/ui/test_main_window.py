@@ -179,6 +179,41 @@ def test_garbage_number_is_shown_not_raised(qtbot, window, clinic):
     assert window.banner_label.text() == "Unreadable number: hello"
 
 
+def test_the_banner_looks_the_same_whether_or_not_its_look_changed(qtbot, window, clinic):
+    """The banner is re-polished only when its look (warn or not) changes; calls one after
+    another show the same colours as the first, and a warning and back switch them."""
+    from PySide6.QtCore import QEvent, QObject
+
+    def look():
+        img = window.banner.grab().toImage()
+        return img.pixelColor(img.width() // 2, 3).name(), window.banner_label.palette().color(
+            window.banner_label.foregroundRole()).name()
+
+    class Polishes(QObject):  # a re-polish under the style sheet sets the font again
+        n = 0
+
+        def eventFilter(self, o, e):  # noqa: N802
+            if e.type() == QEvent.Type.FontChange:
+                self.n += 1
+            return False
+
+    polishes = Polishes()
+    window.banner.installEventFilter(polishes)
+    window.show_incoming("+79035550011")
+    normal = look()
+    assert window.banner.property("warn") is False
+    first = polishes.n
+    window.show_incoming("+79161234567")
+    assert look() == normal and polishes.n == first  # the same look: not re-polished
+    window.show_incoming("hello")
+    warned = look()
+    assert warned != normal and window.banner.property("warn") is True
+    assert window.banner_label.text() == "Unreadable number: hello"
+    window.show_incoming("+79035550011")
+    assert look() == normal and window.banner.property("warn") is False
+    assert window.banner_label.text() == "☎  Incoming call +7 903 555-00-11  —  Соколов Андрей Игоревич"
+
+
 def test_pages_side_panels_and_status_widgets(qtbot, window, clinic):
     page = QLabel("call lists here")
     sc = window.add_page(page, "Call lists")
