@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.recording.formats import audio_suffix
+from ui.media import make_player
 
 
 def _mmss(ms: int) -> str:
@@ -19,9 +20,7 @@ class RecordingPlayer(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.player = QMediaPlayer(self)
-        self.audio = QAudioOutput(self)
-        self.player.setAudioOutput(self.audio)
+        self.player, self.audio = make_player(self)  # made by Qt: see ui/media.py
         self._buffer: QBuffer | None = None
         lay = QHBoxLayout(self)
         self.play_button = QPushButton(self.tr("Play"), self)

@@ -7,7 +7,7 @@ from typing import Sequence
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLineF, QPointF, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPixmap
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.recording.formats import audio_suffix
+from ui.media import make_player
 from app.review.adherence import silent_gaps
 from app.review.segments import ADMINISTRATOR, Segment
 from app.review.waveform import Waveform, waveform_of
@@ -139,9 +140,7 @@ class PlayerWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None, large: bool = False):
         super().__init__(parent)
-        self.player = QMediaPlayer(self)
-        self.audio = QAudioOutput(self)
-        self.player.setAudioOutput(self.audio)
+        self.player, self.audio = make_player(self)  # made by Qt: see ui/media.py
         self._buffer: QBuffer | None = None
         self._bytes = QByteArray()
         self._segments: list[Segment] = []

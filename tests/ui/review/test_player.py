@@ -57,3 +57,27 @@ def test_skip_silence_jumps_over_the_pause(qtbot, tmp_path):
     qtbot.waitUntil(lambda: w.position >= 2.4, timeout=10000)
     w.pause()
     assert not [t for t in seen if 1.2 < t < 2.2], seen
+
+
+def test_player_and_audio_output_are_made_by_qt_not_python(qtbot):
+    """Objects made from Python make Qt's audio thread take the GIL when it tears down (the
+    meeting-mode freeze, ui/media.py); the players are made by Qt where QML is available."""
+    import shiboken6
+
+    from ui.recording.player import RecordingPlayer
+
+    for w in (PlayerWidget(), RecordingPlayer()):
+        qtbot.addWidget(w)
+        assert not shiboken6.createdByPython(w.player) and not shiboken6.createdByPython(w.audio)
+        assert w.player.audioOutput() is w.audio and w.player.parent() is w
+
+
+def test_players_made_from_python_when_qml_is_missing(qtbot, monkeypatch):
+    import shiboken6
+
+    import ui.media as media
+
+    monkeypatch.setattr(media, "_component", False)  # as in the bundle, which leaves QtQml out
+    w = PlayerWidget()
+    qtbot.addWidget(w)
+    assert shiboken6.createdByPython(w.player) and w.player.audioOutput() is w.audio
