@@ -100,15 +100,6 @@ def test_unavailable_engine_fails_the_job_with_the_reason(sessions, settings, ke
         create_engine("nope", "", settings.asr)
 
 
-def _thread_nices(pid: int) -> dict[int, int]:
-    out = {}
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{tid}/stat") as f:
-            stat = f.read()
-        out[int(tid)] = int(stat.rsplit(")", 1)[1].split()[16])  # field 19: nice
-    return out
-
-
 @pytest.mark.parametrize("worker_nice", [10, 0])
 def test_detached_worker_runs_at_the_lower_priority_of_the_setting(sqlite_url, real_keyring, monkeypatch, tmp_path,
                                                                    worker_nice):
@@ -119,6 +110,7 @@ def test_detached_worker_runs_at_the_lower_priority_of_the_setting(sqlite_url, r
     import time
 
     from app.transcription.service import lock_path, start_background_worker
+    from tests.procs import thread_nices
 
     if not sys.platform.startswith("linux"):
         pytest.skip("reads /proc")
@@ -138,7 +130,7 @@ def test_detached_worker_runs_at_the_lower_priority_of_the_setting(sqlite_url, r
             assert proc.poll() is None, f"the worker exited with {proc.returncode}"
             assert time.monotonic() < deadline, "the worker did not take its lock"
             time.sleep(0.05)
-        nices = _thread_nices(proc.pid)
+        nices = thread_nices(proc.pid)
         assert nices and set(nices.values()) == {min(19, base + worker_nice)}
     finally:
         proc.terminate()  # before its signal handler is in place the default action ends it

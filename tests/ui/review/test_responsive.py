@@ -85,6 +85,17 @@ def _sign_in(qtbot, hub, password="sup-password"):
     qtbot.mouseClick(hub.sign_in_form.button, Qt.MouseButton.LeftButton)
 
 
+def _signed_in_library(qtbot, rs, runner):
+    """(hub, its Calls page) signed in as the supervisor with the call listed; the caller keeps
+    the hub (qtbot holds it weakly, and a hub nobody holds is deleted at once)."""
+    hub = ReviewHub(rs, runner)
+    qtbot.addWidget(hub)
+    hub.show()
+    _sign_in(qtbot, hub)
+    qtbot.waitUntil(lambda: hub.library is not None and hub.library.table.rowCount() == 1)
+    return hub, hub.library
+
+
 def test_the_password_is_checked_on_the_runner_while_the_form_says_so(qtbot, env, runner, monkeypatch):
     rs, _cid = env
     release = threading.Event()
@@ -131,12 +142,7 @@ def test_selecting_a_call_reads_and_decodes_it_off_the_ui_thread(qtbot, env, run
     tags_on_ui = _in_threads(monkeypatch, rs.tags, "call_tags")
     analysis_on_ui = _in_threads(monkeypatch, rs.library, "analysis")
     comments_on_ui = _in_threads(monkeypatch, rs.scorecards, "comments")
-    hub = ReviewHub(rs, runner)
-    qtbot.addWidget(hub)
-    hub.show()
-    _sign_in(qtbot, hub)
-    qtbot.waitUntil(lambda: hub.library is not None and hub.library.table.rowCount() == 1)
-    lib = hub.library
+    hub, lib = _signed_in_library(qtbot, rs, runner)
     with qtbot.waitSignal(lib.audio_loaded) as sig:
         lib.table.selectRow(0)
     assert sig.args == [cid]
@@ -168,12 +174,7 @@ def test_a_call_selected_again_is_shown_the_same_and_audited_again_without_decod
     rs, cid = env
     decoded = _in_threads(monkeypatch, library_ui, "waveform_of")
     opened = _in_threads(monkeypatch, rs.library.recordings, "open_decrypted")
-    hub = ReviewHub(rs, runner)
-    qtbot.addWidget(hub)
-    hub.show()
-    _sign_in(qtbot, hub)
-    qtbot.waitUntil(lambda: hub.library is not None and hub.library.table.rowCount() == 1)
-    lib = hub.library
+    hub, lib = _signed_in_library(qtbot, rs, runner)
 
     def playbacks():
         with rs.sessions() as s:
@@ -206,12 +207,7 @@ def test_a_call_whose_recording_was_replaced_is_opened_anew(qtbot, env, runner, 
 
     rs, cid = env
     opened = _in_threads(monkeypatch, rs.library.recordings, "open_decrypted")
-    hub = ReviewHub(rs, runner)
-    qtbot.addWidget(hub)
-    hub.show()
-    _sign_in(qtbot, hub)
-    qtbot.waitUntil(lambda: hub.library is not None and hub.library.table.rowCount() == 1)
-    lib = hub.library
+    hub, lib = _signed_in_library(qtbot, rs, runner)
     with qtbot.waitSignal(lib.audio_loaded):
         lib.table.selectRow(0)
     assert lib.player.wave.duration == pytest.approx(3.0, abs=0.05)
@@ -234,12 +230,7 @@ def test_a_call_whose_recording_was_replaced_is_opened_anew(qtbot, env, runner, 
 def test_tags_toggled_quickly_are_applied_in_order_on_the_runner(qtbot, env, runner, monkeypatch):
     rs, _cid = env
     toggled_on_ui = _in_threads(monkeypatch, rs.tags, "toggle")
-    hub = ReviewHub(rs, runner)
-    qtbot.addWidget(hub)
-    hub.show()
-    _sign_in(qtbot, hub)
-    qtbot.waitUntil(lambda: hub.library is not None and hub.library.table.rowCount() == 1)
-    lib = hub.library
+    hub, lib = _signed_in_library(qtbot, rs, runner)
     with qtbot.waitSignal(lib.audio_loaded):
         lib.table.selectRow(0)
     lib.table.setFocus()

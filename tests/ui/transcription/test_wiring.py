@@ -75,6 +75,7 @@ def test_the_window_passes_its_config_file_to_the_detached_worker(qtbot, sqlite_
     from app.settings import load_settings
     from app.transcription import service
     from app.transcription.service import lock_path
+    from tests.procs import thread_nices
 
     if not sys.platform.startswith("linux"):
         pytest.skip("reads /proc")
@@ -114,11 +115,7 @@ def test_the_window_passes_its_config_file_to_the_detached_worker(qtbot, sqlite_
             assert lock.exists() and lock.read_text().strip() == str(proc.pid)
 
         qtbot.waitUntil(holds_lock, timeout=60000)
-        nices = set()
-        for tid in os.listdir(f"/proc/{proc.pid}/task"):
-            with open(f"/proc/{proc.pid}/task/{tid}/stat") as f:
-                nices.add(int(f.read().rsplit(")", 1)[1].split()[16]))  # field 19: nice
-        assert nices == {min(19, base + 7)}
+        assert set(thread_nices(proc.pid).values()) == {min(19, base + 7)}
     finally:
         proc.terminate()
         assert proc.wait(timeout=60) in (0, -15)
