@@ -171,7 +171,7 @@ class AsrSettings(_Section):
     # 0.11 vs 0.09 on 2 cores; docs/transcription.md); "int8" with beam 5 for a slow worker PC
     compute_type: str = "float32"
     threads: int = Field(default=2, ge=1, le=64)
-    # both channels at once, threads // 2 each (needs threads >= 2): RTF 0.10 vs 0.14 on 2 cores
+    # both channels at once, threads // 2 each (needs threads >= 2): RTF 0.09 vs 0.13-0.15 on 2 cores
     parallel_channels: bool = True
     language: Literal["auto", "ru", "en"] = "auto"
     # openai-whisper (optional extra): a local checkpoint (.pt); empty = not available

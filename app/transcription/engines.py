@@ -92,8 +92,9 @@ class FasterWhisperEngine:
         self.asr = asr
         # Two channels at once, each on one CTranslate2 worker with half the threads: the decoder
         # (80% of the time) multiplies small matrices, which two threads share poorly; on 2 cores
-        # this took 20% less CPU and 30% less wall time for the same text (docs/transcription.md).
-        # Each worker holds its own copy of the weights (+300 MB for float32 base).
+        # this took ~10% less CPU and up to 35% less wall time for the same text
+        # (docs/transcription.md). Each worker holds its own copy of the weights (+300-400 MB
+        # of peak RSS for float32 base).
         self.concurrency = 2 if asr.parallel_channels and asr.threads >= 2 else 1
         try:
             self.model = WhisperModel(str(model_dir), device="cpu", compute_type=asr.compute_type,
