@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -17,6 +18,7 @@ from app.settings import runtime_dir
 
 log = logging.getLogger("carecall.transcription")
 LOCK_NAME = "transcription-worker.lock"
+AUTOGROUP = "/proc/self/autogroup"  # Linux: this process's session's scheduler group and its nice value
 
 
 def lock_path() -> Path:
@@ -81,8 +83,40 @@ def lower_priority(increment: int) -> int | None:
             os.setpriority(os.PRIO_PROCESS, tid, target)
         except OSError:  # a thread that ended meanwhile
             pass
+    if sys.platform.startswith("linux"):
+        _lower_autogroup(target)
     log.info("transcription worker at nice %d", os.getpriority(os.PRIO_PROCESS, 0))
     return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def _lower_autogroup(nice: int) -> int | None:
+    """Linux with ``sched_autogroup`` (the default on desktop kernels) gives every session an
+    equal share of the CPU and applies a thread's nice value only within its session. The
+    detached worker is a session of its own (``start_new_session``), so its nice value alone
+    changed nothing against the window: it competed as an equal. Its session's own nice value
+    (``/proc/self/autogroup``) is what ranks it below the window. Set only when this process is
+    its session's leader, i.e. the detached worker: ``carecall worker`` typed in a terminal
+    shares the shell's session and must not lower the shell's. Returns the autogroup's nice value
+    now, or None where there is none (autogroup off, not Linux) or it could not be changed."""
+    try:
+        if os.getsid(0) != os.getpid():
+            return None
+        for attempt in range(5):
+            try:
+                with open(AUTOGROUP, "r+") as f:  # "/autogroup-123 nice 0"
+                    f.write(str(nice))
+                break
+            except BlockingIOError:  # EAGAIN: the kernel allows one change a 100 ms system-wide
+                if attempt == 4:
+                    raise
+                time.sleep(0.12)
+        with open(AUTOGROUP) as f:
+            now = int(f.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        log.debug("no autogroup priority for the worker", exc_info=True)
+        return None
+    log.info("transcription worker's session (autogroup) at nice %d", now)
+    return now
 
 
 def start_background_worker(url: URL | str | None = None, config: str | None = None,

@@ -2,6 +2,7 @@
 queue goes on (SQLite and PostgreSQL)."""
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -107,10 +108,9 @@ def test_detached_worker_runs_at_the_lower_priority_of_the_setting(sqlite_url, r
     ``[asr] worker_nice`` from its config file: every thread at the window's nice + the setting
     (0: as started). Read from /proc once the worker holds its lock (taken after the priority)."""
     import sys
-    import time
 
     from app.transcription.service import lock_path, start_background_worker
-    from tests.procs import thread_nices
+    from tests.procs import thread_nices, wait_for_worker_lock
 
     if not sys.platform.startswith("linux"):
         pytest.skip("reads /proc")
@@ -125,13 +125,46 @@ def test_detached_worker_runs_at_the_lower_priority_of_the_setting(sqlite_url, r
     try:
         lock = lock_path()
         assert str(lock).startswith(str(run))
-        deadline = time.monotonic() + 60
-        while not (lock.exists() and lock.read_text().strip() == str(proc.pid)):
-            assert proc.poll() is None, f"the worker exited with {proc.returncode}"
-            assert time.monotonic() < deadline, "the worker did not take its lock"
-            time.sleep(0.05)
+        wait_for_worker_lock(proc, lock)
         nices = thread_nices(proc.pid)
         assert nices and set(nices.values()) == {min(19, base + worker_nice)}
+        if _autogroup_on():  # its own session: the session's share lowered too, else nice does nothing vs the window
+            group = _autogroup(proc.pid)
+            assert group.startswith("/autogroup-") and group != _autogroup()
+            nice = int(Path(f"/proc/{proc.pid}/autogroup").read_text().split()[-1])
+            assert nice == (min(19, base + worker_nice) if worker_nice else 0)
     finally:
         proc.terminate()  # before its signal handler is in place the default action ends it
         assert proc.wait(timeout=60) in (0, -15)
+
+
+def _autogroup_on() -> bool:
+    try:
+        return Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return False
+
+
+def _autogroup(pid: int | str = "self") -> str:
+    """The process's autogroup, "" for the root one: a process whose session was never made by
+    setsid since boot, such as CI's test runner started by the container's init, reads empty."""
+    return " ".join(Path(f"/proc/{pid}/autogroup").read_text().split()[:1])
+
+
+def test_a_worker_in_the_terminals_session_leaves_the_sessions_priority_alone(tmp_path):
+    """`carecall worker` typed in a terminal shares the shell's session (autogroup): lowering its
+    own threads is fine, lowering the session's share would slow the shell and everything in it."""
+    import subprocess
+    import sys
+
+    if not _autogroup_on():
+        pytest.skip("no scheduler autogroups on this kernel")
+    mine = Path("/proc/self/autogroup").read_text()
+    code = ("import os; from app.transcription.service import lower_priority; "
+            "print(lower_priority(7), open('/proc/self/autogroup').read().strip(), os.getsid(0) == os.getpid())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[3]).stdout.split()
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    assert out[0] == str(min(19, base + 7)) and out[-1] == "False"
+    assert " ".join(out[1:-1]) == mine.strip()  # the same autogroup, its nice value unchanged
+    assert Path("/proc/self/autogroup").read_text() == mine

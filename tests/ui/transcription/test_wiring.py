@@ -75,7 +75,7 @@ def test_the_window_passes_its_config_file_to_the_detached_worker(qtbot, sqlite_
     from app.settings import load_settings
     from app.transcription import service
     from app.transcription.service import lock_path
-    from tests.procs import thread_nices
+    from tests.procs import thread_nices, wait_for_worker_lock
 
     if not sys.platform.startswith("linux"):
         pytest.skip("reads /proc")
@@ -108,13 +108,7 @@ def test_the_window_passes_its_config_file_to_the_detached_worker(qtbot, sqlite_
     assert len(started) == 1
     proc = started[0]
     try:
-        lock = lock_path()
-
-        def holds_lock():
-            assert proc.poll() is None, f"the worker exited with {proc.returncode}"
-            assert lock.exists() and lock.read_text().strip() == str(proc.pid)
-
-        qtbot.waitUntil(holds_lock, timeout=60000)
+        wait_for_worker_lock(proc, lock_path())
         assert set(thread_nices(proc.pid).values()) == {min(19, base + 7)}
     finally:
         proc.terminate()
