@@ -33,6 +33,13 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def int_array(ids) -> str:
+    """*ids* as a PostgreSQL array literal ('{1,2,3}'), for one parameter cast to integer[]
+    (``= ANY(...)``): psycopg's list adapter inspects every int, and an IN list of a page's 500
+    ids is 500 parameters to render and parse on every query."""
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
+
+
 def make_engine(url: str, password: str | None = None, **kw) -> Engine:
     """Create an engine. ``password`` (from the keyring) is added to a server URL."""
     try:
