@@ -35,7 +35,7 @@ def sample_path() -> Path:
 def prepare_self_test(settings, args, checks: list[Callable]) -> None:
     """Point the self-test at a temporary demo database (unless --database was given) and add
     this module's checks to *checks* (ui.main.SELF_TEST_CHECKS)."""
-    for check in (check_resources, check_transcribe_sample):
+    for check in (check_resources, check_recording_codec, check_transcribe_sample):
         if check not in checks:
             checks.append(check)
     if getattr(args, "database", None):
@@ -85,6 +85,35 @@ def check_resources(ctx) -> str:
     if missing:
         raise RuntimeError("missing resources: " + ", ".join(missing))
     return f"{len(qms)} translations, {len(revisions)} migrations, style, scripts and sample found"
+
+
+def check_recording_codec(ctx) -> str:
+    """Recordings can be written and read here: the libsndfile the recorder chose (the system's on
+    Linux when it passes its checks, else the one bundled with soundfile; app.recording.sndlib)
+    encodes two channels of 8 kHz Ogg Opus in memory and decodes them again, each channel what
+    was put in it."""
+    import io
+
+    import numpy as np
+    import soundfile as sf
+
+    from app.recording.sndlib import select_libsndfile
+
+    lib = select_libsndfile()
+    t = np.arange(8000) / 8000
+    x = np.stack([0.3 * np.sin(2 * np.pi * 440 * t), 0.3 * np.sin(2 * np.pi * 1000 * t)], axis=1).astype(np.float32)
+    buf = io.BytesIO()
+    with sf.SoundFile(buf, "w", samplerate=8000, channels=2, format="OGG", subtype="OPUS") as f:
+        f.write(x)
+    y, sr = sf.read(io.BytesIO(buf.getvalue()), dtype="float32", always_2d=True)
+    if sr != 8000 or y.shape[1] != 2 or len(y) < 7000:
+        raise RuntimeError(f"an Ogg Opus round trip gave {y.shape} at {sr} Hz with {lib.version} ({lib.source})")
+    spectrum = [np.abs(np.fft.rfft(y[1000:7000, c])) for c in (0, 1)]
+    peaks = [float(np.argmax(sp)) * 8000 / 6000 for sp in spectrum]  # Hz (bins of 8000 / 6000 Hz)
+    if abs(peaks[0] - 440) > 20 or abs(peaks[1] - 1000) > 20:
+        raise RuntimeError(f"the channels came back as {peaks[0]:.0f} / {peaks[1]:.0f} Hz, not 440 / 1000 Hz")
+    where = f" from {lib.path}" if lib.path else ""
+    return f"Ogg Opus with {lib.version} ({lib.source}{where}), {len(buf.getvalue())} bytes for 1 s of two channels"
 
 
 def check_transcribe_sample(ctx) -> str:

@@ -45,6 +45,10 @@ def test_bundle_builds_and_passes_its_self_test(tmp_path):
     assert run.returncode == 0, out + run.stderr
     assert "ok   demo_database" in out and "rendered the card of patient" in out
     assert "ok   check_transcribe_sample" in out and "appointment" in out.lower()
+    # recordings: the bundle encodes Ogg Opus with the system libsndfile (setup.sh installs it),
+    # not only the one soundfile's wheel brings (app.recording.sndlib)
+    codec = next(line for line in out.splitlines() if line.startswith("ok   check_recording_codec"))
+    assert "Ogg Opus with libsndfile-" in codec and "(system from /" in codec, codec
     assert out.strip().endswith("self-test ok")
     # the bundled CLI works too (no Python needed): a dry-run import prints its report
     csv = tmp_path / "p.csv"

@@ -19,7 +19,7 @@ def test_demo_database_in_a_temporary_directory_unless_one_is_given(settings, ca
     checks: list = []
     args = argparse.Namespace(database=None)
     selftest.prepare_self_test(settings, args, checks)
-    assert checks == [selftest.check_resources, selftest.check_transcribe_sample]
+    assert checks == [selftest.check_resources, selftest.check_recording_codec, selftest.check_transcribe_sample]
     assert args.database.startswith("sqlite:///") and "carecall-selftest-" in args.database
     e = make_engine(args.database)
     try:
@@ -31,7 +31,7 @@ def test_demo_database_in_a_temporary_directory_unless_one_is_given(settings, ca
     given = argparse.Namespace(database="sqlite:////nowhere/clinic.sqlite3")
     selftest.prepare_self_test(settings, given, checks)
     assert given.database == "sqlite:////nowhere/clinic.sqlite3"  # the clinic's database is not touched
-    assert len(checks) == 2
+    assert len(checks) == 3
 
 
 def test_resources_and_sample_are_in_place():
@@ -39,6 +39,16 @@ def test_resources_and_sample_are_in_place():
     info = sf.info(str(selftest.sample_path()))
     assert info.samplerate == 16000 and 3 < info.duration < 10
     assert selftest.sample_path().stat().st_size < 200_000
+
+
+def test_recordings_can_be_written_and_read_with_the_chosen_libsndfile():
+    from app.recording.sndlib import select_libsndfile
+
+    out = selftest.check_recording_codec(None)
+    lib = select_libsndfile()
+    assert out.startswith(f"Ogg Opus with {lib.version} ({lib.source}")
+    if lib.source == "system":  # Debian here (setup.sh installs libsndfile1): the system's
+        assert lib.path and lib.path in out
 
 
 @pytest.mark.slow
