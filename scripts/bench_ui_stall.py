@@ -179,7 +179,7 @@ def parent_main(a) -> int:
                "--seconds", str(a.seconds), "--patients", str(a.patients), "--interval-ms", str(a.interval_ms),
                "--worker", a.worker, "--capture", a.capture, "--seed", str(a.seed),
                "--call-seconds", str(a.call_seconds), "--warmup", str(a.warmup),
-               "--library-calls", str(a.library_calls)]
+               "--library-calls", str(a.library_calls)] + (["--paint-stats"] if a.paint_stats else [])
         if a.runner_nice is not None:
             cmd += ["--runner-nice", str(a.runner_nice)]
         if a.worker_nice is not None:  # the worker's own setting, read from its per-user settings file
@@ -461,6 +461,10 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
     w.show()
     from ui import main as ui_main
 
+    from ui import media
+
+    if hasattr(media, "prepare_players"):  # as ui.main.run does once the window shows
+        media.prepare_players()
     frozen = ui_main.freeze_start_up_objects() if hasattr(ui_main, "freeze_start_up_objects") else 0
 
     thread_worker_stop = threading.Event()
@@ -569,6 +573,44 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
             if t0 is not None:
                 gcs.append((t0, time.perf_counter(), info["generation"], threading.current_thread().name))
 
+    # --paint-stats: what Qt paints after each action (paint events, their area, by widget)
+    paint = {"by_widget": {}, "by_action": {}, "geometry": {}, "full": {}, "why": {}, "moved_since": [], "log_at": 0}
+
+    class PaintCounter(QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
+            et = ev.type()
+            if et in (QEvent.Type.Resize, QEvent.Type.Move) and obj.isWidgetType():
+                name = type(obj).__name__ + (f"#{obj.objectName()}" if obj.objectName() else "")
+                key = f"{current['action'] or '-'}: {name}"
+                paint["geometry"][key] = paint["geometry"].get(key, 0) + 1
+                if name not in paint["moved_since"]:
+                    paint["moved_since"].append(name)
+            if et == QEvent.Type.Paint and obj is w:
+                r = ev.rect()
+                if r.width() * r.height() > 0.4 * w.width() * w.height():
+                    k = current["action"] or "-"
+                    paint["full"][k] = paint["full"].get(k, 0) + 1
+                    cbs = [lab.split(" of ")[0][:70] for x0, x1, lab in runner.log[paint["log_at"]:]]
+                    why = f"{k} | resized/moved: {', '.join(paint['moved_since'][:4]) or '-'} | callbacks: {', '.join(cbs[-3:]) or '-'}"
+                    paint["why"][why] = paint["why"].get(why, 0) + 1
+                paint["moved_since"].clear()  # what is resized or finished from here on leads to the next repaint
+                paint["log_at"] = len(runner.log)
+            if et == QEvent.Type.Paint:
+                r = ev.rect()
+                px = r.width() * r.height()
+                name = type(obj).__name__ + (f"#{obj.objectName()}" if obj.objectName() else "")
+                bw = paint["by_widget"].setdefault(name, [0, 0])
+                bw[0] += 1
+                bw[1] += px
+                ba = paint["by_action"].setdefault(current["action"] or "-", [0, 0])
+                ba[0] += 1
+                ba[1] += px
+            return False
+
+    painter_filter = PaintCounter()
+    if a.paint_stats:
+        app.installEventFilter(painter_filter)
+
     # --- the administrator ------------------------------------------------------------------
     def type_into(widget, text: str) -> None:
         for ch in text:
@@ -642,6 +684,7 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
             name = fn() or name
         except Exception as e:  # noqa: BLE001 - the benchmark goes on; the failure is reported
             errors.append(f"{fn.__name__}: {type(e).__name__}: {e}")
+        current["action"] = name  # what Qt paints next is this action's (--paint-stats)
         actions.append((t0, time.perf_counter(), name))
 
     driver = QTimer()
@@ -861,6 +904,18 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
                           "jobs_failed_total": failed,
                           "worker_cpu_s": None if wc0 is None or wc1 is None else round(wc1 - wc0, 1)},
         "errors": errors[:10],
+        **({"paint": {  # --paint-stats: Paint events and megapixels, per action started and per widget
+            "window_megapixels": round(w.width() * w.height() / 1e6, 2),
+            "by_action": {k: {"events_per_action": round(v[0] / max(1, len(by_action.get(k, ()))), 1),
+                              "megapixels_per_action": round(v[1] / 1e6 / max(1, len(by_action.get(k, ()))), 2)}
+                          for k, v in sorted(paint["by_action"].items())},
+            "window_repaints_over_40pct_per_action": {
+                k: round(v / max(1, len(by_action.get(k, ()))), 1) for k, v in sorted(paint["full"].items())},
+            "window_repaints_over_40pct_after": dict(sorted(paint["why"].items(), key=lambda kv: -kv[1])[:40]),
+            "resized_or_moved_top": dict(sorted(paint["geometry"].items(), key=lambda kv: -kv[1])[:40]),
+            "top_widgets": {k: {"events": v[0], "megapixels": round(v[1] / 1e6, 1)}
+                            for k, v in sorted(paint["by_widget"].items(), key=lambda kv: -kv[1][1])[:25]},
+        }} if a.paint_stats else {}),
         "stalls": detail[:60],
     }
     ctx.close()
@@ -885,6 +940,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="calls (no audio) in the review library over the last 30 days")
     ap.add_argument("--warmup", type=float, default=8.0, help="seconds after the window shows before measuring")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--paint-stats", action="store_true",
+                    help="count Qt's paint events and painted area per action and per widget (a diagnostic)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (database, log)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--workdir", help=argparse.SUPPRESS)

@@ -70,10 +70,20 @@ def style_sheet() -> str:
     return f.read_text(encoding="utf-8") if f.is_file() else ""
 
 
+#: How long another Python thread of the window's process may keep the GIL once the UI thread
+#: asks for it (Python's default: 5 ms). The UI thread needs the GIL for every Python slot and for
+#: every virtual call on a widget made from Python (shiboken looks for a Python override), many
+#: per repaint; the runner's threads (database reads, decoding) and the recorder's hold it while
+#: they run Python code. 1 ms: those wait at most this long each time.
+UI_SWITCH_INTERVAL_S = 0.001
+
+
 def make_app(lang: str):
     from PySide6.QtWidgets import QApplication
 
     from app.settings import APP_AUTHOR, APP_NAME
+
+    sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "carecall"])
     app.setOrganizationName(APP_AUTHOR)
@@ -283,6 +293,9 @@ def run(settings, args) -> int:
                                       .replace("%1", str(e)), 15000)
         state["server"] = server
         w.show()
+        from ui.media import prepare_players
+
+        prepare_players()
         log.info("start-up objects frozen for the garbage collector: %d", freeze_start_up_objects())
 
     empty = False

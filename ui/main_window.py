@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStatusBar,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,8 +32,10 @@ from app.card import Card, CardService, Lookup
 from ui.card_view import CardView
 from ui.chooser import Chooser
 from ui.errors import show_error
+from ui.looks import set_look
 from ui.new_caller import NewCallerForm
 from ui.search import SearchResults
+from ui.tabs import TabWidget
 
 log = logging.getLogger("carecall.ui")
 
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(top)
 
         # pages
-        self.pages = QTabWidget()
+        self.pages = TabWidget()
         self.pages.setObjectName("pages")
         self.pages.setTabBarAutoHide(True)
         self.pages.setDocumentMode(True)
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         self.message.setWordWrap(True)
         for w in (self.placeholder, self.card_view, self.chooser, self.new_caller, self.results, self.message):
             self.stack.addWidget(w)
-        self.side_tabs = QTabWidget()
+        self.side_tabs = TabWidget()
         self.side_tabs.setObjectName("side_tabs")
         self.side_tabs.setVisible(False)
         self.caller_page.addWidget(self.stack)
@@ -320,12 +321,9 @@ class MainWindow(QMainWindow):
 
     def _banner(self, text: str, warn: bool = False) -> None:
         self.banner_label.setText(text)
-        if self.banner.property("warn") is not warn:
-            # re-polished only when its look changes: a re-polish lays out and repaints the whole
-            # window (scripts/bench_ui_stall.py; it was done twice for every call shown)
-            self.banner.setProperty("warn", warn)
-            self.banner.style().unpolish(self.banner)
-            self.banner.style().polish(self.banner)
+        # re-polished only when its look changes: a re-polish lays out and repaints the whole
+        # window (scripts/bench_ui_stall.py; it was done twice for every call shown)
+        set_look(self.banner, "warn", warn)
         self.banner.setVisible(True)
 
     def _show_card(self, card: Card) -> None:

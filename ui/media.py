@@ -49,6 +49,15 @@ def _qml_component():
     return _component or None
 
 
+def prepare_players() -> bool:
+    """Make the QML engine and component now (the window calls this once it shows, before the
+    start-up objects are frozen) rather than inside the first player's page: loading the QML
+    multimedia module took 13 ms unloaded but 100-190 ms of the UI thread waiting on a loaded
+    machine, in the first review sign-in (scripts/bench_ui_stall.py). True when players will be
+    made by Qt."""
+    return _qml_component() is not None
+
+
 def make_player(parent: QObject) -> tuple[QMediaPlayer, QAudioOutput]:
     """A player with its audio output, both owned by *parent* (see the module docstring)."""
     made = _qml_component()

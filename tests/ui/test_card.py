@@ -77,6 +77,75 @@ def test_family_member_opens_their_card(qtbot, window, clinic):
     assert v.no_visits_label.isVisible() and not v.visits_table.isVisible()
 
 
+def test_the_looks_that_depend_on_the_card_follow_it_and_are_re_polished_only_on_a_change(qtbot, window, clinic):
+    """Grey comments when there are none, a grey zero balance: the style sheet's property rules
+    applied card after card; a card with the same looks does not re-polish the labels (a
+    re-polish sets the font again: a FontChange each, 1-4 ms a label)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QPalette
+
+    class Changes(QObject):
+        def __init__(self, widgets):
+            super().__init__()
+            self.n = 0
+            for w in widgets:
+                w.installEventFilter(self)
+
+        def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
+            if ev.type() == QEvent.Type.FontChange:
+                self.n += 1
+            return False
+
+    def colour(label):
+        return label.palette().color(QPalette.ColorRole.WindowText).name()
+
+    v = _open(qtbot, window, clinic["olga"])
+    olga = (colour(v.comments_label), colour(v.bonus_balance))
+    _open(qtbot, window, clinic["son"])
+    assert v.comments_label.property("empty") is True and v.bonus_balance.property("zero") is True
+    assert (colour(v.comments_label), colour(v.bonus_balance)) == ("#8a959d", "#7d8790") != olga
+    _open(qtbot, window, clinic["olga"])
+    assert (colour(v.comments_label), colour(v.bonus_balance)) == olga
+    changes = Changes([v.comments_label, v.bonus_balance, v.bonus_expiry])
+    _open(qtbot, window, clinic["olga"])  # the same looks again
+    assert changes.n == 0
+    _open(qtbot, window, clinic["son"])
+    assert changes.n >= 2 and colour(v.comments_label) == "#8a959d"
+
+
+def test_a_card_after_another_shows_only_its_own_alerts_and_plans_in_their_looks(qtbot, window, clinic):
+    """Alert and plan labels are reused card after card: what shows is the card's own, in order,
+    each with the look of its kind (an overdue stage red, whatever the label showed before)."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QLabel
+
+    def shown(layout):
+        items = (layout.itemAt(i).widget() for i in range(layout.count()))
+        return [(w.objectName(), w.text()) for w in items if w is not None and not w.isHidden()]
+
+    def looks(labels):
+        return [(lab.objectName(), lab.palette().color(QPalette.ColorRole.WindowText).name()) for lab in labels]
+
+    v = _open(qtbot, window, clinic["olga"])
+    plans, alerts = shown(v.plans.body), shown(v.alerts_box)
+    stage_looks = looks(v.stage_labels)
+    assert ("stage_overdue", "●  Пломба 46 — 6\u00a0500\u00a0₽  overdue since 01.07.2026") in plans
+    assert len(alerts) == 2 and plans[0][0] == "plan_title"
+    assert len(set(stage_looks)) > 1  # the overdue stage does not look like a done one
+    _open(qtbot, window, clinic["son"])
+    assert shown(v.plans.body) == [("no_plans", "No treatment plans")]
+    assert shown(v.alerts_box) == [] and v.alert_labels == []
+    _open(qtbot, window, clinic["olga"])
+    assert shown(v.plans.body) == plans and shown(v.alerts_box) == alerts
+    assert [(lab.objectName(), lab.text()) for lab in v.plan_titles + v.stage_labels] == \
+        [p for p in plans if p[0] == "plan_title"] + [p for p in plans if p[0] != "plan_title"]
+    assert looks(v.stage_labels) == stage_looks
+    made = len(v.findChildren(QLabel))
+    _open(qtbot, window, clinic["son"])
+    _open(qtbot, window, clinic["olga"])
+    assert len(v.findChildren(QLabel)) == made  # nothing made again
+
+
 def test_do_not_contact_and_no_call_consent_alerts(qtbot, window, clinic):
     v = _open(qtbot, window, clinic["lone"])
     assert [(lab.objectName(), lab.text()) for lab in v.alert_labels] == [

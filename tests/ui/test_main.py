@@ -83,7 +83,11 @@ def test_database_error_shows_a_dialog_and_exits_1(restore_app, settings, monkey
     assert len(shown) == 1 and shown[0].startswith("Cannot open the database: cannot open the database")
 
 
-def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app, settings, sqlite_url, qtbot):
+def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app, settings, sqlite_url, qtbot,
+                                                                      monkeypatch):
+    from ui import media
+
+    monkeypatch.setattr(media, "_component", None)  # as in a new process: no QML engine yet
     settings.database.demo_patients = 40
     seen: dict = {}
     before = len(errors.shown_dialogs)
@@ -96,6 +100,7 @@ def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app
         w = wins[0]
         seen["title"] = w.windowTitle()
         seen["frozen"] = gc.get_freeze_count()
+        seen["players_ready"] = media._component is not None  # made at start-up, not in the first player's page
         seen["pages"] = [w.pages.tabText(i) for i in range(w.pages.count())]
 
         def check(e164: str) -> None:
@@ -121,6 +126,7 @@ def test_first_start_generates_the_demo_clinic_then_shows_the_window(restore_app
             seen["window"].deleteLater()
     assert seen["title"] == "CareCall"
     assert seen["frozen"] > 10_000  # start-up's objects are out of the garbage collector's walks
+    assert seen["players_ready"] is True
     assert seen["pages"][0] == "Caller"
     assert errors.shown_dialogs[before:] == []  # every area in WINDOW_MODULES installed cleanly
     e164, is_chooser, rows = seen["shown"]
@@ -143,3 +149,16 @@ def test_a_second_instance_says_so_and_exits(restore_app, settings, sqlite_url, 
     finally:
         listener.close()
     assert told == ["CareCall is already running on this computer. Incoming calls go to that window."]
+
+
+def test_the_window_process_hands_the_gil_to_the_ui_thread_within_a_millisecond():
+    """make_app (the window's and the benchmark's) shortens Python's switch interval from 5 ms to
+    1 ms, so a runner thread running Python code keeps the UI thread waiting for the GIL at most
+    that long at each slot and each virtual call on a Python-made widget. A new process: the
+    interval is process-wide and the tests' own QApplication is made by pytest-qt."""
+    code = ("import sys; before = sys.getswitchinterval(); from ui.main import make_app; make_app('en'); "
+            "print(before, sys.getswitchinterval())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                         cwd=Path(__file__).resolve().parents[2],
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}).stdout.split()
+    assert [float(x) for x in out[-2:]] == [0.005, ui_main.UI_SWITCH_INTERVAL_S] and ui_main.UI_SWITCH_INTERVAL_S == 0.001

@@ -30,6 +30,7 @@ from ui.review.admin import ReviewAdminPage
 from ui.review.cases import CaseReviewPage
 from ui.review.library import CallLibraryPage, LibraryChoices
 from ui.review.reports import ReportsPage
+from ui.tabs import TabWidget
 
 log = logging.getLogger("carecall.review")
 
@@ -241,7 +242,7 @@ class ReviewHub(QStackedWidget):
             head.addWidget(who)
             head.addStretch(1)
             head.addWidget(out)
-            tabs = QTabWidget(host)
+            tabs = TabWidget(host)
             lay.addWidget(tabs, 1)
             library = CallLibraryPage(self.rs, principal, self.runner, jobs=self.jobs,
                                       retranscribe_choices=self.retranscribe_choices, choices=choices, build=False)

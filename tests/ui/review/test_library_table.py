@@ -113,6 +113,49 @@ def test_a_transcript_search_shows_the_snippet_in_the_row_and_marked_below_when_
     assert "<b style='background:#ffe066'>пломба</b>" in page.highlights.text()
 
 
+def test_selecting_calls_with_more_or_fewer_snippets_leaves_the_table_where_it_is(qtbot, sqlite_url):
+    """Snippets (one call: five long ones that wrap, another: one) fill a box of fixed height below
+    the table: the table is not resized, so it is not repainted whole on each selection. The box
+    shows only while the page is a transcript search, and follows a new search."""
+    engine = make_engine(sqlite_url)
+    sessions = session_factory(engine)
+    with sessions() as s:
+        ana = user(s, "ana", Role.ADMINISTRATOR, "Анна Админова")
+        sup = user(s, "sup", Role.SUPERVISOR, "Светлана Супервайзер")
+        many = call(s, ana, NOW - timedelta(hours=2), seconds=300)
+        one = call(s, ana, NOW - timedelta(hours=1), seconds=60, number="+79160000003")
+        s.commit()
+        many_id, one_id = many.id, one.id
+    long = "и ещё раз про пломбу, которую поставили на прошлой неделе, она выпала вчера вечером " * 2
+    tx = MemoryTranscripts({
+        many_id: [Segment(k % 2, k * 10.0, k * 10.0 + 5, f"пломба {k}: {long}") for k in range(7)],
+        one_id: [Segment(1, 0.0, 2.0, "Сколько стоит пломба?")]})
+    rs = ReviewServices(sessions, transcripts=tx)
+    rs.ensure_defaults()
+    page = _page(qtbot, rs, sup)
+    page.refresh()
+    assert not page.highlights_box.isVisible()  # no transcript search: no box
+    page.text_edit.setText("пломба")
+    page.refresh()
+    assert page.table.rowCount() == 2 and page.highlights_box.isVisible()
+    qtbot.wait(50)
+    geometry = page.table.geometry()
+    for row in (0, 1, 0, 1):
+        cid = page.rows[row].call_id
+        with qtbot.waitSignal(page.call_selected):
+            _click_row(qtbot, page, row)
+        qtbot.wait(50)  # the layout requests a text change would send
+        shown = page.highlights.text()
+        assert shown.count("<b style='background:#ffe066'>") == (5 if cid == many_id else 1)
+        assert page.table.geometry() == geometry
+    # five snippets of a line each are seen whole, no scrolling needed
+    assert page.highlights.heightForWidth(page.highlights_box.viewport().width()) <= page.highlights_box.height()
+    page.text_edit.setText("")
+    page.refresh()
+    assert not page.highlights_box.isVisible() and page.highlights.text() == ""
+    engine.dispose()
+
+
 def test_selecting_rows_with_the_mouse_and_keys_selects_their_calls(qtbot, env):
     rs, ids, sup = env
     page = _page(qtbot, rs, sup)
