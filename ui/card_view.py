@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.card import Card, PlanInfo
 from ui import labels
 from ui.looks import repolish, set_look
+from ui.tables import fit_columns
 
 
 def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
@@ -38,17 +39,6 @@ def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
     lab.setWordWrap(wrap)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return lab
-
-
-def _clear(layout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        w = item.widget()
-        if w is not None:
-            w.hide()
-            w.deleteLater()
-        elif item.layout() is not None:
-            _clear(item.layout())
 
 
 class _Labels:
@@ -174,6 +164,7 @@ class CardView(QScrollArea):
 
         self.family = _Section(self.tr("Family"), "family_section")
         self.family_buttons: list[QPushButton] = []
+        self._family_made: list[QPushButton] = []
         left.addWidget(self.family)
         left.addStretch(1)
 
@@ -202,7 +193,7 @@ class CardView(QScrollArea):
         self.visits_table.setAlternatingRowColors(True)
         self.visits_table.setWordWrap(False)
         hh = self.visits_table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # fitted to each card's visits (ui.tables)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.visits_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.no_visits_label = _label(self.tr("No visits yet"), "no_visits")
@@ -290,13 +281,10 @@ class CardView(QScrollArea):
         ])
 
     def _family(self, card: Card) -> None:
-        _clear(self.family.body)
+        """One button per family member; the buttons are made once and reused card after card
+        (a new styled button, polished and laid out, cost more than setting a text)."""
         self.family_buttons = []
-        if not card.family:
-            self.family.setVisible(False)
-            return
-        self.family.setVisible(True)
-        for m in card.family:
+        for i, m in enumerate(card.family):
             parts = [m.full_name]
             if m.role:
                 parts.append(m.role)
@@ -305,14 +293,25 @@ class CardView(QScrollArea):
             text = ", ".join(parts)
             if m.shares_phone:
                 text += "  ·  ☎ " + self.tr("shares this phone")
-            btn = QPushButton(text)
-            btn.setObjectName("family_member")
+            if i < len(self._family_made):
+                btn = self._family_made[i]
+                btn.setText(text)
+            else:
+                btn = QPushButton(text)
+                btn.setObjectName("family_member")
+                btn.setCursor(Qt.CursorShape.PointingHandCursor)
+                btn.setToolTip(self.tr("Open this card"))
+                btn.clicked.connect(lambda _=False, b=btn: self.patient_requested.emit(b.property("patient_id")))
+                self.family.body.addWidget(btn)
+                self._family_made.append(btn)
             btn.setProperty("patient_id", m.id)
-            btn.setCursor(Qt.CursorShape.PointingHandCursor)
-            btn.setToolTip(self.tr("Open this card"))
-            btn.clicked.connect(lambda _=False, pid=m.id: self.patient_requested.emit(pid))
-            self.family.body.addWidget(btn)
+            if btn.isHidden():
+                btn.setVisible(True)
             self.family_buttons.append(btn)
+        for btn in self._family_made[len(card.family):]:
+            if not btn.isHidden():
+                btn.setVisible(False)
+        self.family.setVisible(bool(card.family))
 
     def _plans(self, plans: list[PlanInfo], today: date) -> None:
         pool = self._plan_pool
@@ -353,6 +352,7 @@ class CardView(QScrollArea):
     def _visits(self, card: Card) -> None:
         t = self.visits_table
         t.setRowCount(len(card.visits))
+        columns: dict[int, list[str]] = {0: [], 1: [], 3: [], 4: []}  # fitted; "Services" stretches
         for r, v in enumerate(card.visits):
             cells = [
                 labels.fmt_date(v.starts_at),
@@ -367,8 +367,10 @@ class CardView(QScrollArea):
                 if c == 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 t.setItem(r, c, item)
+                if c in columns:
+                    columns[c].append(text)
+        fit_columns(t, columns)
         shown = min(len(card.visits), 10)
         t.setVisible(bool(card.visits))
         self.no_visits_label.setVisible(not card.visits)
         t.setFixedHeight(t.horizontalHeader().sizeHint().height() + 4 + shown * t.verticalHeader().defaultSectionSize())
-

@@ -155,3 +155,39 @@ def test_do_not_contact_and_no_call_consent_alerts(qtbot, window, clinic):
     v = _open(qtbot, window, clinic["maria"])
     assert [(lab.objectName(), lab.text()) for lab in v.alert_labels] == [
         ("alert_warning", "⚠  No consent to calls: send a message instead of calling")]
+
+
+def test_family_buttons_are_reused_card_after_card_and_open_the_member_shown(qtbot, window, clinic):
+    """The family buttons are made once: a later card sets their text and patient, hides the
+    rest; a click opens the member the button shows now, not the one it was made for."""
+    from PySide6.QtCore import Qt
+
+    v = _open(qtbot, window, clinic["olga"])
+    made = v.family_buttons[0]
+    _open(qtbot, window, clinic["son"])
+    assert v.family_buttons == [made] and made.text().startswith("Иванова Ольга Петровна, мать")
+    _open(qtbot, window, clinic["lone"])
+    assert v.family_buttons == [] and not v.family.isVisible() and made.isHidden()
+    _open(qtbot, window, clinic["son"])
+    assert v.family_buttons == [made] and made.isVisible()
+    with qtbot.waitSignal(window.patient_opened) as sig:
+        qtbot.mouseClick(made, Qt.MouseButton.LeftButton)
+    assert sig.args == [clinic["olga"]]
+    assert v.name_label.text() == "Иванова Ольга Петровна"
+
+
+def test_visit_history_columns_fit_their_texts_without_measuring_every_layout_pass(qtbot, window, clinic):
+    """Date, doctor, amount and status columns are as wide as their widest text (nothing elided),
+    fitted once per card (ui.tables) rather than by ResizeToContents on each layout pass; the
+    services column takes the rest."""
+    from PySide6.QtWidgets import QHeaderView
+
+    window.resize(1366, 820)
+    v = _open(qtbot, window, clinic["olga"])
+    t = v.visits_table
+    head, fm = t.horizontalHeader(), t.fontMetrics()
+    for c in (0, 1, 3, 4):
+        widest = max(fm.horizontalAdvance(t.item(r, c).text()) for r in range(t.rowCount()))
+        assert head.sectionSize(c) >= widest + 4, c
+        assert head.sectionResizeMode(c) == QHeaderView.ResizeMode.Fixed
+    assert head.sectionResizeMode(2) == QHeaderView.ResizeMode.Stretch

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -43,6 +42,7 @@ from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 from ui.review.scorecard import ScorecardDialog
 from ui.review.tagging import TagPalette
+from ui.tables import fit_columns
 from ui.transcription.widgets import CallTranscriptStatus, RetranscribeAction
 
 COLUMNS = ("date", "administrator", "patient", "number", "direction", "situation", "disposition", "duration",
@@ -156,19 +156,11 @@ class CallTable(QTableView):
 
     def fit_columns(self) -> None:
         """Each column as wide as its header and the texts of the first WIDTH_SAMPLE_ROWS rows
-        (at most MAX_COLUMN_WIDTH, so the last column stays on screen). Measured with the view's
-        font, not through the delegate: no Qt call per cell, and not over all rows as
-        ``resizeColumnsToContents`` does on a page that is not on screen."""
-        self.ensurePolished()  # the style sheet's font
-        head = self.horizontalHeader()
-        fm = self.fontMetrics()
-        # the item delegate's text margins (QCommonStyle: PM_FocusFrameHMargin + 1 on each side)
-        pad = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1) + 2
+        (at most MAX_COLUMN_WIDTH, so the last column stays on screen): not over all rows as
+        ``resizeColumnsToContents`` does on a page that is not on screen (ui.tables)."""
         n = min(self.calls.rowCount(), WIDTH_SAMPLE_ROWS)
-        for c in range(self.calls.columnCount() - 1):
-            seen = {self.calls.text(r, c) for r in range(n)}
-            widest = max((fm.horizontalAdvance(t) for t in seen if t), default=0)
-            head.resizeSection(c, min(max(head.sectionSizeHint(c), widest + pad), MAX_COLUMN_WIDTH))
+        fit_columns(self, {c: [self.calls.text(r, c) for r in range(n)] for c in range(self.calls.columnCount() - 1)},
+                    MAX_COLUMN_WIDTH)
 
 
 class OpenedAudio:
