@@ -64,6 +64,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))  # alsa_fifo
 
 STALL_MS = 50.0
+NEAR_MS = 25.0  # also counted: gaps over this, by the action last started (a finer figure to compare runs with)
 RATE = 8000
 
 #: three Russian front-desk calls (channel 0 = administrator, 1 = caller), Festival-voiced
@@ -487,6 +488,7 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
     ticks = array("d")
     hb = {"last": 0.0}
     ui_ident = threading.get_ident()
+    ui_tid = threading.get_native_id()
     samples: dict[float, list] = {}
     actions: list[tuple[float, float, str]] = []
     current = {"action": "", "t": 0.0}
@@ -535,6 +537,27 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
     def fmt(frames, keep=None) -> list[str]:
         return [f"{_short(f)}:{n} {name}" for f, n, name in frames if keep is None or keep(f)]
 
+    def kernel_view() -> dict:
+        """What the kernel says of the UI thread (its wait channel and kernel stack: a futex is
+        the GIL or a Qt lock, anything else I/O) and which of the process's threads are on a CPU
+        or in the run queue (state R) or in uninterruptible sleep (D), by name: the GIL's holder
+        is among the R ones when the UI thread waits on a futex and no Python frame runs."""
+        def read(path: str) -> str:
+            try:
+                with open(path) as f:
+                    return f.read()
+            except OSError:
+                return ""
+        busy = {}
+        for tid in os.listdir("/proc/self/task"):
+            stat = read(f"/proc/self/task/{tid}/stat")
+            state = stat.rsplit(")", 1)[1].split()[0] if ")" in stat else "?"
+            if state in ("R", "D") and int(tid) != threading.get_native_id():
+                busy[f"{read(f'/proc/self/task/{tid}/comm').strip()}:{tid}"] = state
+        stack = [ln.split()[-1] for ln in read(f"/proc/self/task/{ui_tid}/stack").splitlines()[:6]]
+        return {"ui_wchan": read(f"/proc/self/task/{ui_tid}/wchan"), "ui_kernel_stack": stack,
+                "threads_running_or_in_io": busy}
+
     def watchdog() -> None:
         me = threading.get_ident()
         while not watch_stop.wait(0.005):
@@ -558,7 +581,7 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
                     others[names.get(ident, hex(ident))] = proj[-1:] + [top]
                 got.append({"overdue_ms": round(overdue * 1000), "action": current["action"],
                             "stack": fmt(stack[-14:]), "project": fmt(stack, _is_project)[-4:],
-                            "other_threads": others})
+                            "other_threads": others, "kernel": kernel_view()})
                 samples[last] = got
 
     # the cyclic garbage collector holds the GIL for a whole pass, in whichever thread set it off
@@ -845,8 +868,16 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
                                                       "handler_ms": round((last[1] - last[0]) * 1000, 1)},
             "actions_in_gap": act_in, "callbacks_in_gap": cb_in, "gc_in_gap": gc_in,
             "samples": [{"overdue_ms": s_["overdue_ms"], "project_frames": s_["project"], "stack": s_["stack"][-6:],
-                         "other_threads": s_["other_threads"]} for s_ in smp[:3]],
+                         "other_threads": s_["other_threads"], "kernel": s_["kernel"]} for s_ in smp[:3]],
         })
+
+    # a finer view than the 50 ms goal, for comparing runs: gaps over 25 ms by the action last started
+    near: dict[str, list[float]] = {}
+    for g0, g1 in gaps:
+        ms = (g1 - g0 - interval) * 1000
+        if ms > NEAR_MS:
+            prev = [x for x in actions if x[0] <= g1]
+            near.setdefault(prev[-1][2] if prev else "(none)", []).append(ms)
 
     by_action: dict[str, list[float]] = {}
     for x0, x1, lab in actions:
@@ -889,6 +920,9 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         "stalls_over_50ms": len(big),
         "stalls_over_100ms": sum(1 for x in stalls if x > 100),
         "stall_seconds_over_50ms": round(sum((g1 - g0 - interval) for g0, g1 in big), 2),
+        "stalls_over_25ms": sum(len(v) for v in near.values()),
+        "stalls_over_25ms_by_last_action": {k: {"count": len(v), "max_ms": round(max(v), 1)}
+                                            for k, v in sorted(near.items(), key=lambda kv: -len(kv[1]))},
         "ui_thread_in_stalls_over_50ms_ms": {k: round(v) for k, v in split_sum.items()},
         "culprits": {k: {"count": len(v), "max_ms": round(max(v), 1)}
                      for k, v in sorted(culprits.items(), key=lambda kv: -max(kv[1]))},
