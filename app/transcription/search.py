@@ -28,8 +28,11 @@ from json.decoder import scanstring
 from operator import itemgetter
 from typing import Sequence
 
-from sqlalchemy import ColumnElement, exists, false, func, literal_column, select, text as sql
+from sqlalchemy import (ColumnElement, Integer, any_, bindparam, cast, exists, false, func, literal_column, select,
+                        text as sql)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import NullType
 
 from app.transcription import textnorm
 from app.transcription.crypto import TranscriptKeys
@@ -44,7 +47,9 @@ from db.session import int_array
 # page size x calls / matches calls (~3 us each on PostgreSQL), the lookup every match (~15 us):
 # at 100,000 calls and a 500-row page, names matching 2,100-2,600 recordings took 72-78 ms looked
 # up against 105 ms walked (20,000 calls), phrases matching 6,000-8,600 took 133-159 ms looked up
-# against 85-105 ms walked (docs/transcription.md, search benchmark).
+# against 85-105 ms walked (docs/transcription.md, search benchmark). PostgreSQL now looks
+# few matches up as a constant array of call ids (cheaper), but 6,000 was not better than 3,500
+# over the benchmark's queries (round 4: 38 against 34 ms per query, one pass).
 FEW_MATCHES = 3500
 # SQLite: segment id ranges of the page's recordings closer than this are read in one FTS query.
 _RANGE_GAP = 4000
@@ -128,6 +133,24 @@ def pg_interactive(s: Session) -> None:
 
 _PG_INTERACTIVE = "SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
 
+# a page's segments holding the words: see TranscriptSearch._pg_segment_matches
+_PG_SEGMENTS = (
+    "SELECT r.call_id, t.id, t.recording_id, t.channel, t.speaker, t.start_s, t.end_s, t.payload "
+    "FROM recordings r CROSS JOIN LATERAL ("
+    " SELECT id, recording_id, channel, speaker, start_s, end_s, payload FROM transcript_segments"
+    " WHERE recording_id = r.id"
+    " AND coalesce(search_tokens, ''::tsvector) @@ to_tsquery('simple', %s)"
+    " ORDER BY start_s FETCH FIRST %s ROWS WITH TIES) AS t "
+    "WHERE r.call_id = ANY(%s::integer[])")
+# the ids are a parameter of the scalar subquery (an estimate of a few rows): looked up through
+# pk_recordings, and only when they are few
+_PG_DOC_MATCHES = (
+    "SELECT d.n, CASE WHEN d.n <= %(few)s THEN ("
+    "SELECT array_agg(r.call_id)::text FROM recordings r WHERE r.id = ANY(d.ids) AND r.call_id IS NOT NULL) END "
+    "FROM (SELECT count(*) AS n, array_agg(m.recording_id) AS ids FROM ("
+    "SELECT recording_id FROM transcript_documents WHERE search_tokens @@ to_tsquery('simple', %(q)s) "
+    "LIMIT %(lim)s) AS m) AS d")
+
 
 class CallHits(SequenceABC):
     """One call's matching segments (a read-only sequence of Hit). The first is decrypted and
@@ -184,7 +207,9 @@ class TranscriptSearch:
         sorted by something else must see every match anyway) the matches are used as a set.
         The choice is made here rather than left to the planners: SQLite knows nothing of
         FTS5 selectivity, and PostgreSQL takes words as independent (for "выпала пломба",
-        which come together, it expected 2,836 recordings for 15,992 and sorted them all)."""
+        which come together, it expected 2,836 recordings for 15,992 and sorted them all).
+        PostgreSQL, few matches: the count's statement also returns their calls, and the
+        condition is ``call_id = ANY(constant array)`` (see _pg_doc_matches)."""
         toks = [textnorm.doc_token(t) for t in textnorm.tokens(self.keys.index_key, text)]
         if not toks:
             return None
@@ -193,14 +218,21 @@ class TranscriptSearch:
             if pg:
                 q = func.to_tsquery("simple", " & ".join(toks))
                 docs = select(TranscriptDocument.recording_id).where(TranscriptDocument.search_tokens.op("@@")(q))
+                n, calls = self._pg_doc_matches(s, " & ".join(toks))
             else:
                 m = " AND ".join(f'"{t}"' for t in toks)
                 docs = (select(literal_column("rowid")).select_from(sql("transcript_doc_fts"))
                         .where(sql("transcript_doc_fts MATCH :dm").bindparams(dm=m)))
-            n = s.connection().execute(  # Core: a count needs no ORM execution
-                select(func.count()).select_from(docs.limit(FEW_MATCHES + 1).subquery())).scalar_one()
+                n = s.connection().execute(  # Core: a count needs no ORM execution
+                    select(func.count()).select_from(docs.limit(FEW_MATCHES + 1).subquery())).scalar_one()
         if n == 0:
             return false()
+        if pg and n <= FEW_MATCHES:  # the calls found with the count, as one constant array
+            if calls is None:  # recordings without a call
+                return false()
+            # an untyped parameter: CAST('{...}' AS INTEGER[]) is folded into a constant that
+            # the planner counts and hashes; a VARCHAR one is cast again for every row tested
+            return call_id == any_(cast(bindparam(None, calls, type_=NullType()), ARRAY(Integer)))
         if n <= FEW_MATCHES or not walk:  # from the matching recordings to their calls
             return call_id.in_(select(Recording.call_id).where(Recording.id.in_(docs)))
         if pg:  # OFFSET 0 keeps the planner from turning this into a join over all matches
@@ -211,6 +243,22 @@ class TranscriptSearch:
         # SQLite: the matches are materialised once and probed per call; "+ 0" keeps it from
         # driving the lookup by the match list instead of by the call
         return exists(select(1).where(Recording.call_id == call_id, (Recording.id + 0).in_(docs)))
+
+    @staticmethod
+    def _pg_doc_matches(s: Session, tsquery: str) -> tuple[int, str | None]:
+        """PostgreSQL: the number of documents holding *tsquery* (counted up to FEW_MATCHES + 1)
+        and, when there are at most FEW_MATCHES, their recordings' call ids as an array literal
+        (None: no call), in one statement. The caller puts the ids in its statement as a
+        constant array: the planner then knows how many there are, hashes them, and walks
+        ix_calls_ring_at (or looks the calls up by id) instead of joining the matches to every
+        recording (a hash join over a sequential scan of all 100,000 recordings and all calls:
+        13-25 ms per batch for 800-2,300 matches, against 2-6 ms; the next batch did it again)."""
+        cur = s.connection().connection.cursor()
+        try:
+            cur.execute(_PG_DOC_MATCHES, {"q": tsquery, "lim": FEW_MATCHES + 1, "few": FEW_MATCHES})
+            return cur.fetchone()
+        finally:
+            cur.close()
 
     def call_hits(self, text: str, call_ids: Sequence[int], per_call: int = 5) -> dict[int, CallHits]:
         """For *call_ids* (a page of calls): segments holding every word of *text*, at most
@@ -243,8 +291,13 @@ class TranscriptSearch:
     def _pg_segment_matches(s: Session, toks: list[str], call_ids: list[int], per_recording: int) -> list[tuple]:
         """(call_id, id, recording_id, channel, speaker, start_s, end_s, payload) of the calls'
         segments holding every token, the first *per_recording* of each recording in time
-        order: each recording's rows are read through its (recording_id, start_s) index and
-        tested one by one. coalesce() keeps the planner off the GIN index: for a common word
+        order (and any more with the same start_s as the last: the caller orders by (start_s,
+        channel) and keeps *per_recording*): each recording's rows are read through its
+        (recording_id, start_s) index, in that order, and tested one by one, so the scan stops
+        at the per_recording-th match. (It was ``ORDER BY start_s, channel LIMIT``, which the
+        index does not give: every segment of the recording was read, tested and sorted; a
+        common word's page of 500 recordings took 10.5 ms of the server's time instead of 5.2.)
+        coalesce() keeps the planner off the GIN index: for a common word
         it would build a bitmap of every matching segment in the database first (50 ms for
         250,000 segments) to keep a few thousand.
 
@@ -255,15 +308,7 @@ class TranscriptSearch:
         pg_interactive(s)
         cur = s.connection().connection.cursor()
         try:
-            cur.execute(
-                "SELECT r.call_id, t.id, t.recording_id, t.channel, t.speaker, t.start_s, t.end_s, t.payload "
-                "FROM recordings r CROSS JOIN LATERAL ("
-                " SELECT id, recording_id, channel, speaker, start_s, end_s, payload FROM transcript_segments"
-                " WHERE recording_id = r.id"
-                " AND coalesce(search_tokens, ''::tsvector) @@ to_tsquery('simple', %s)"
-                " ORDER BY start_s, channel LIMIT %s) AS t "
-                "WHERE r.call_id = ANY(%s::integer[])",
-                (" & ".join(toks), per_recording, int_array(call_ids)), binary=True)
+            cur.execute(_PG_SEGMENTS, (" & ".join(toks), per_recording, int_array(call_ids)), binary=True)
             return cur.fetchall()
         finally:
             cur.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from app.domain import Role
 from app.review.adapters import TranscriptionSource, analyse_call, analyse_pending, checklist_for_call
 from app.review.library import CallQuery
@@ -180,3 +182,61 @@ def test_library_search_next_batches_go_on_from_the_last_row(sessions):
     # another order reads its next batches with an offset, as before
     got = lib.query(sup, CallQuery(text="выпала пломба", limit=3, sort="direction"))
     assert len(got) == 3 and set(r.call_id for r in got) <= set(match)
+
+
+def test_library_snippets_are_the_first_five_by_time_then_channel(sessions):
+    """Five snippets per call, in time order and, for segments that start together, channel 0
+    first: PostgreSQL reads each recording's segments in start order up to the fifth match and
+    any more starting at the same time as the fifth (WITH TIES), and the order by channel is
+    settled here."""
+    from app.transcription.store import write_transcripts
+
+    keys = TranscriptKeys.from_master(os.urandom(32))
+    starts = [(0.0, 0), (1.0, 1), (2.0, 0), (3.0, 1), (4.0, 1), (4.0, 0), (5.0, 0), (6.0, 1)]
+    with sessions() as s:
+        sup = user(s, "sup", Role.SUPERVISOR)
+        c = call(s, None, dt(2026, 11, 3))
+        r = recording(s, c, dt(2026, 11, 3))
+        write_transcripts(s, keys, [(r.id, None, [TSegment(ch, "admin" if ch == 0 else "caller", t, t + 0.5,
+                                                           f"Пломба {k}.") for k, (t, ch) in enumerate(starts)])])
+        s.commit()
+    lib = ReviewServices(sessions, transcripts=TranscriptionSource(sessions, keys)).library
+    rows = lib.query(sup, CallQuery(text="пломба"))
+    assert list(rows[0].highlights) == ["[[Пломба]] 0.", "[[Пломба]] 1.", "[[Пломба]] 2.", "[[Пломба]] 3.",
+                                        "[[Пломба]] 5."]
+
+
+@pytest.mark.postgres
+def test_postgresql_search_statements(pg_url):
+    """PostgreSQL: a word in few recordings gives the library a constant array of call ids (no
+    join of the matches with every recording and call in each batch), counted and looked up in
+    one statement; a page's segments are read in the index's order with no sort."""
+    from sqlalchemy import select, text
+
+    import app.transcription.search as search
+    from db.models import Call
+    from db.session import int_array, make_engine, session_factory
+
+    engine = make_engine(pg_url)
+    try:
+        sessions = session_factory(engine)
+        keys = TranscriptKeys.from_master(os.urandom(32))
+        _, ids = _library_calls(sessions, keys, [(d, [(1, f"Запись на чистку, {d} ноября.")]) for d in range(1, 6)]
+                                + [(6, [(0, "Пломба на месте.")])])
+        ts = search.TranscriptSearch(sessions, keys)
+        cond = ts.call_condition("чистка", Call.id)
+        sql = str(select(Call.id).where(cond).compile(engine))
+        assert "= ANY (CAST(" in sql and "transcript_documents" not in sql, sql
+        with sessions() as s:
+            assert sorted(s.scalars(select(Call.id).where(cond))) == ids[:5]
+            assert list(s.scalars(select(Call.id).where(ts.call_condition("пломба", Call.id)))) == [ids[5]]
+            search.pg_interactive(s)
+            s.execute(text("SET LOCAL enable_seqscan = off"))
+            s.execute(text("SET LOCAL enable_bitmapscan = off"))
+            cur = s.connection().connection.cursor()
+            toks = " & ".join(search.textnorm.tokens(keys.index_key, "чистка"))
+            cur.execute("EXPLAIN " + search._PG_SEGMENTS, (toks, 5, int_array(ids)))
+            plan = "\n".join(r[0] for r in cur.fetchall())
+            assert "Sort" not in plan and "ix_transcript_segments_recording_id" in plan, plan
+    finally:
+        engine.dispose()
