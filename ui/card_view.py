@@ -32,19 +32,24 @@ from ui.looks import repolish, set_look
 from ui.tables import fit_columns
 
 
-def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
+def _label(text: str = "", name: str = "", wrap: bool = True, selectable: bool = True) -> QLabel:
+    """A card label. *selectable*: the text can be selected and copied (a name, a phone, a
+    comment); that makes the label lay its text out through a text document of its own, which
+    for the alerts and the plan stages (many a card, read, never copied) cost 40 % of the
+    largest cards' time."""
     lab = QLabel(text)
     if name:
         lab.setObjectName(name)
     lab.setWordWrap(wrap)
-    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if selectable:
+        lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return lab
 
 
 class _Labels:
     """The labels of a part of the card that changes length card after card (alerts, plans):
-    made once, then reused for the next card, with only what differs set again. Making a
-    selectable label costs ~0.7 ms (its text document), a plan with stages 2-3 ms a card."""
+    made once, then reused for the next card, with only what differs set again (a label cost
+    ~0.7 ms to make, a plan with stages 2-3 ms a card). Not selectable (see :func:`_label`)."""
 
     def __init__(self, layout: QVBoxLayout) -> None:
         self.layout = layout
@@ -62,7 +67,7 @@ class _Labels:
                 repolish(lab)
             lab.setText(text)
         else:
-            lab = _label(text, name)
+            lab = _label(text, name, selectable=False)
             self.layout.addWidget(lab)
             self.made.append(lab)
         self.used += 1

@@ -191,3 +191,17 @@ def test_visit_history_columns_fit_their_texts_without_measuring_every_layout_pa
         assert head.sectionSize(c) >= widest + 4, c
         assert head.sectionResizeMode(c) == QHeaderView.ResizeMode.Fixed
     assert head.sectionResizeMode(2) == QHeaderView.ResizeMode.Stretch
+
+
+def test_who_and_how_to_reach_can_be_copied_the_alerts_and_plans_are_read_only(qtbot, window, clinic):
+    """Name, phones, comments and the appointment can be selected and copied; alerts and plan
+    lines (many a card, read at a glance) are plain labels, laid out without a text document."""
+    from PySide6.QtCore import Qt
+
+    selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+    v = _open(qtbot, window, clinic["olga"])
+    for lab in (v.name_label, v.phones_label, v.comments_label, v.appointment_label, v.bonus_balance):
+        assert lab.textInteractionFlags() & selectable, lab.objectName()
+    assert v.alert_labels and v.stage_labels and v.plan_titles
+    for lab in v.alert_labels + v.stage_labels + v.plan_titles:
+        assert not lab.textInteractionFlags() & selectable, lab.objectName()
