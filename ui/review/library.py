@@ -365,7 +365,7 @@ class CallLibraryPage(QWidget):
         side = QHBoxLayout()
         dl.addLayout(side, 1)
         self.palette = TagPalette(services.tags, principal, details, runner=runner, taxonomy=choices.taxonomy)
-        side.addWidget(self.palette, 2)
+        side.addWidget(self.palette, 3)
         right = QVBoxLayout()
         side.addLayout(right, 1)
         self.analysis_label = QLabel(details)
@@ -401,6 +401,11 @@ class CallLibraryPage(QWidget):
         right.addStretch(1)
         split.addWidget(upper)
         split.addWidget(details)
+        # the table first: the details start at their least height (the player and the tag
+        # palette whole), and a taller window gives the table more rows than the details
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([10_000, 1])
         self.status = QLabel(self)
         lay.addWidget(self.status)
 

@@ -20,6 +20,9 @@ from app.review.tags import TagService
 from ui.review import labels
 
 
+COLUMNS = 3  # tag buttons per row
+
+
 class TagPalette(QWidget):
     """Press 1..9 (while the palette or the player has focus) to toggle the tag with that key.
 
@@ -52,17 +55,23 @@ class TagPalette(QWidget):
         self.confirm_btn = QPushButton(self.tr("Confirm"))
         self.remove_btn = QPushButton(self.tr("Remove"))
         self.confirm_btn.setToolTip(self.tr("Confirm the selected automatic tag"))
+        # the buttons beside the applied tags, not above them: the call library's table above
+        # the palette keeps room for its rows in a 1366 x 820 window (6 rows, against 2 when the
+        # applied list and its buttons came below the buttons)
         grid = QGridLayout()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(QLabel(self.tr("Tags (number keys toggle):")))
-        lay.addLayout(grid)
-        lay.addWidget(self.applied)
+        body = QHBoxLayout()
+        lay.addLayout(body)
+        body.addLayout(grid, 3)
+        side = QVBoxLayout()
+        body.addLayout(side, 1)
+        side.addWidget(self.applied, 1)
         row = QHBoxLayout()
         row.addWidget(self.confirm_btn)
         row.addWidget(self.remove_btn)
-        row.addStretch(1)
-        lay.addLayout(row)
+        side.addLayout(row)
         can = principal.can(Action.TAG)
         for n, t in enumerate(self.tags.taxonomy() if taxonomy is None else taxonomy):
             label = f"{t.hotkey}  {labels.tag(t.name)}" if t.hotkey else labels.tag(t.name)
@@ -72,7 +81,7 @@ class TagPalette(QWidget):
             b.setProperty("tag_id", t.id)
             b.setProperty("hotkey", t.hotkey)
             b.clicked.connect(lambda _c=False, tid=t.id: self.toggle(tid))
-            grid.addWidget(b, n // 3, n % 3)
+            grid.addWidget(b, n // COLUMNS, n % COLUMNS)
             self.buttons[t.id] = b
         self.confirm_btn.setEnabled(can)
         self.remove_btn.setEnabled(can)

@@ -209,3 +209,19 @@ def test_a_big_page_is_shown_whole_and_only_the_rows_on_screen_are_made(qtbot, e
     assert page.table.currentRow() == 1999
     head = page.table.horizontalHeader()
     assert all(0 < head.sectionSize(c) <= 130 for c in range(len(COLUMNS) - 1))
+
+
+def test_in_a_1366_x_820_window_the_table_shows_several_calls_and_every_tag_button_whole(qtbot, env):
+    """The page gets about 1366 x 640 of a 1366 x 820 window (search field, tabs, status bar):
+    the details (player, tag palette) start at their least height so the table shows at least
+    seven rows here (four before; two in the whole window), and the tag buttons are wide enough for their texts."""
+    rs, _ids, sup = env
+    page = _page(qtbot, rs, sup)
+    page.resize(1366, 640)
+    with qtbot.waitSignal(page.rows_shown):
+        page.refresh()
+    qtbot.wait(50)  # the layout settles
+    rows = page.table.viewport().height() // page.table.verticalHeader().defaultSectionSize()
+    assert rows >= 7, rows
+    for b in page.palette.buttons.values():
+        assert b.isVisible() and b.width() >= b.sizeHint().width(), b.text()
