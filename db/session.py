@@ -12,10 +12,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ColumnElement, Engine, Integer, any_, bindparam, cast, create_engine, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import NullType
 
 log = logging.getLogger("carecall.db")
 
@@ -38,6 +40,15 @@ def int_array(ids) -> str:
     (``= ANY(...)``): psycopg's list adapter inspects every int, and an IN list of a page's 500
     ids is 500 parameters to render and parse on every query."""
     return "{" + ",".join(map(str, map(int, ids))) + "}"
+
+
+def any_of_int_array(col, array: str) -> ColumnElement[bool]:
+    """PostgreSQL: *col* is one of the ints of *array*, an array literal (:func:`int_array`, or
+    ``array_agg(...)::text`` read from the server), as ``col = ANY(CAST(:p AS INTEGER[]))`` with
+    one untyped parameter: PostgreSQL folds the cast into a constant it counts and hashes, where a
+    VARCHAR-typed one (SQLAlchemy's type for a str) stays a cast evaluated while the statement
+    runs."""
+    return col == any_(cast(bindparam(None, array, type_=NullType()), ARRAY(Integer)))
 
 
 def make_engine(url: str, password: str | None = None, **kw) -> Engine:

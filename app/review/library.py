@@ -8,8 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Protocol, Sequence
 
-from sqlalchemy import DateTime, Integer, String, and_, any_, cast, func, literal, or_, select, type_coerce
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import DateTime, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.review import audit
@@ -20,7 +19,7 @@ from app.review.segments import NoTranscripts, SearchHit, Segment, TranscriptSou
 from db.models.core import Call, Patient, User
 from db.models.recording import Recording
 from db.models.review import CallAnalysis, CallTag, ReviewTag
-from db.session import int_array, write_session
+from db.session import any_of_int_array, int_array, write_session
 
 
 class RecordingAccess(Protocol):
@@ -64,7 +63,7 @@ def _among(col, ids: list[int], pg: bool):
     psycopg's list adapter inspects every int); an IN list of a page's 500 ids had SQLAlchemy
     render and psycopg parse 500 parameters on every query."""
     if pg:
-        return col == any_(cast(literal(int_array(ids), String), ARRAY(Integer)))
+        return any_of_int_array(col, int_array(ids))
     return col.in_(ids)
 
 

@@ -28,18 +28,15 @@ from json.decoder import scanstring
 from operator import itemgetter
 from typing import Sequence
 
-from sqlalchemy import (ColumnElement, Integer, any_, bindparam, cast, exists, false, func, literal_column, select,
-                        text as sql)
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, exists, false, func, literal_column, select, text as sql
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.types import NullType
 
 from app.transcription import textnorm
 from app.transcription.crypto import TranscriptKeys
 from app.transcription.store import aad, decode_row
 from db.models.recording import Recording
 from db.models.transcription import TranscriptDocument, TranscriptSegment
-from db.session import int_array
+from db.session import any_of_int_array, int_array
 
 # When at most this many recordings match, the calls are looked up from the matches; above it
 # the calls are walked in the caller's order (an index on the call time, say) and each one is
@@ -230,9 +227,7 @@ class TranscriptSearch:
         if pg and n <= FEW_MATCHES:  # the calls found with the count, as one constant array
             if calls is None:  # recordings without a call
                 return false()
-            # an untyped parameter: CAST('{...}' AS INTEGER[]) is folded into a constant that
-            # the planner counts and hashes; a VARCHAR one is cast again for every row tested
-            return call_id == any_(cast(bindparam(None, calls, type_=NullType()), ARRAY(Integer)))
+            return any_of_int_array(call_id, calls)  # a constant the planner counts and hashes
         if n <= FEW_MATCHES or not walk:  # from the matching recordings to their calls
             return call_id.in_(select(Recording.call_id).where(Recording.id.in_(docs)))
         if pg:  # OFFSET 0 keeps the planner from turning this into a join over all matches
