@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from app.cli import CliError
@@ -87,6 +88,15 @@ def run_worker(args) -> int:
         lock = hold_worker_lock()
         if lock is None:
             return 0  # this user's worker is already running
+        from app.transcription.service import background_threads
+
+        asr = settings.asr
+        threads = background_threads(asr.threads, asr.background_free_cores)
+        if threads != asr.threads:
+            settings.asr = asr.model_copy(update={"threads": threads})
+        logging.getLogger("carecall.transcription").info(
+            "background worker: %d of %d threads (%d of %d cores left to the desk)", threads, asr.threads,
+            asr.background_free_cores, os.cpu_count() or 1)
     try:
         keys = keys_from_keyring()
     except SecretStoreUnavailable as e:

@@ -119,6 +119,15 @@ def _lower_autogroup(nice: int) -> int | None:
     return now
 
 
+def background_threads(threads: int, free_cores: int, cores: int | None = None) -> int:
+    """Threads for the worker the window starts on this PC: *threads* (``asr.threads``), but
+    leaving *free_cores* of the PC's *cores* to the window and the recorder; at least 1."""
+    if free_cores <= 0:
+        return threads
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(threads, cores - free_cores))
+
+
 def start_background_worker(url: URL | str | None = None, config: str | None = None,
                             idle_exit: float = 900) -> subprocess.Popen:
     """``carecall worker --background --idle-exit N`` in its own session (survives the UI).

@@ -168,3 +168,43 @@ def test_a_worker_in_the_terminals_session_leaves_the_sessions_priority_alone(tm
     assert out[0] == str(min(19, base + 7)) and out[-1] == "False"
     assert " ".join(out[1:-1]) == mine.strip()  # the same autogroup, its nice value unchanged
     assert Path("/proc/self/autogroup").read_text() == mine
+
+
+@pytest.mark.parametrize("threads, free, cores, expected", [
+    (2, 1, 2, 1),   # the front desk's 2-core PC: one core stays with the window
+    (2, 1, 8, 2),   # enough cores: the setting as it is
+    (4, 1, 4, 3),
+    (2, 0, 2, 2),   # 0: threads as set
+    (2, 1, 1, 1),   # never fewer than one
+    (2, 3, 2, 1),
+])
+def test_the_windows_worker_leaves_cores_to_the_desk(threads, free, cores, expected):
+    from app.transcription.service import background_threads
+
+    assert background_threads(threads, free, cores) == expected
+
+
+@pytest.mark.parametrize("free, expected", [(1, 1), (0, 2)])
+def test_a_background_worker_uses_the_threads_left_by_the_desk(sqlite_url, real_keyring, monkeypatch, tmp_path,
+                                                               free, expected):
+    """The real `carecall worker --background` on a PC of 2 cores (as the window starts it; its log
+    says what it took), and `carecall worker` by hand (a server's) keeps ``asr.threads``."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("CARECALL_MASTER_KEY_NAME", real_keyring + "threads")
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    cfg = tmp_path / "carecall.toml"
+    cfg.write_text(f"[asr]\nthreads = 2\nbackground_free_cores = {free}\n", encoding="utf-8")
+    code = ("import os, sys; os.cpu_count = lambda: 2; from app.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    base = [sys.executable, "-c", code, "worker", "--once", "--database", sqlite_url, "--config", str(cfg)]
+    out = subprocess.run(base + ["--background"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert f"background worker: {expected} of 2 threads ({free} of 2 cores left to the desk)" in out.stderr
+    assert "no job waiting" in out.stdout
+    by_hand = subprocess.run(base, capture_output=True, text=True, timeout=120)
+    assert by_hand.returncode == 0, by_hand.stderr
+    assert "background worker" not in by_hand.stderr
