@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/bench_ui_stall.py [--seconds 180] [--patients 2000] [--interval-ms 5]
                                                [--worker process|thread] [--capture auto|alsa|writer]
-                                               [--worker-nice N] [--runner-nice N]
+                                               [--worker-nice N] [--worker-setting KEY=VALUE]
+                                               [--runner-nice N]
                                                [--library-calls N] [--keep]
 
 The real main window (offscreen, every ``WINDOW_MODULES`` area, the real ``TaskRunner``) on a
@@ -47,6 +48,7 @@ stderr. Figures and method: docs/ui.md, "UI responsiveness benchmark".
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import random
@@ -183,10 +185,11 @@ def parent_main(a) -> int:
                "--library-calls", str(a.library_calls)] + (["--paint-stats"] if a.paint_stats else [])
         if a.runner_nice is not None:
             cmd += ["--runner-nice", str(a.runner_nice)]
-        if a.worker_nice is not None:  # the worker's own setting, read from its per-user settings file
+        asr_overlay = _asr_overlay(a)
+        if asr_overlay:  # the worker's own settings, read from its per-user settings file
             overlay = config / "CareCall" / "user-settings.toml"
             overlay.parent.mkdir(parents=True, exist_ok=True)
-            overlay.write_text(f"[asr]\nworker_nice = {int(a.worker_nice)}\n", encoding="utf-8")
+            overlay.write_text("[asr]\n" + "".join(f"{k} = {v}\n" for k, v in asr_overlay.items()), encoding="utf-8")
         child = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
         lines: list[str] = []
         ready = threading.Event()
@@ -210,6 +213,9 @@ def parent_main(a) -> int:
         from db.models.transcription import TranscriptionJob
         from db.session import make_engine, session_factory
 
+        sampler = _ThreadSampler(child.pid) if a.watch_from_outside else None
+        if sampler:
+            sampler.start()
         engine = make_engine(url)
         sessions = session_factory(engine)
         queue = JobQueue(sessions)
@@ -242,12 +248,18 @@ def parent_main(a) -> int:
                 worker_nice = _proc_nice(worker_pid) if _proc_nice(worker_pid) is not None else worker_nice
             time.sleep(5.0)
         child.wait()
+        if sampler:
+            sampler.stop()
         engine.dispose()
         result_line = next((x for x in lines if x.startswith("RESULT")), None)
         if result_line is None:
             say(f"the window process ended without a result (exit {child.returncode}); log in {tmp / 'bench.log'}")
             return 1
         out = json.loads(result_line[len("RESULT"):])
+        for st in out.get("stalls", []):
+            g0, g1 = st["at_monotonic"]
+            if sampler:
+                st["seen_from_outside"] = sampler.during(g0, g1)
         la = [x[0] for x in loads]
         out["load_average_1min"] = {"samples": len(la), "min": round(min(la), 2), "mean": round(sum(la) / len(la), 2),
                                     "max": round(max(la), 2)} if la else None
@@ -261,6 +273,8 @@ def parent_main(a) -> int:
         out["transcription"]["worker_nice"] = worker_nice
         if a.worker_nice is not None:
             out["transcription"]["worker_nice_setting"] = a.worker_nice
+        if a.worker_setting:
+            out["transcription"]["worker_settings"] = dict(a.worker_setting)
         print(json.dumps(out, indent=1, ensure_ascii=False))
         return 0
     finally:
@@ -862,7 +876,7 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         culprits.setdefault(f"{where} [mostly {kind}]", []).append(ms)
         split_sum = {k: split_sum.get(k, 0.0) + v for k, v in how.items()}
         detail.append({
-            "at_s": round(g0 - t_begin, 2), "stall_ms": round(ms, 1), "ui_thread": how,
+            "at_s": round(g0 - t_begin, 2), "at_monotonic": [g0, g1], "stall_ms": round(ms, 1), "ui_thread": how,
             "last_action": None if last is None else {"name": last[2],
                                                       "started_ms_before": round((g0 - last[0]) * 1000),
                                                       "handler_ms": round((last[1] - last[0]) * 1000, 1)},
@@ -957,6 +971,106 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
     os._exit(0)  # daemon threads (watchdog, feeder-bound PortAudio) need no goodbye
 
 
+class _ThreadSampler:
+    """Watches the window process from this one (so it needs neither the window's GIL nor a CPU
+    the window's threads hold): every 2 ms the UI thread's state and kernel wait channel, and,
+    whenever the UI thread is not sleeping in the event loop's poll, every thread's state and wait
+    channel. A stall in which the window's own watchdog could not run (a thread holding the GIL
+    in the kernel, the whole process held up) is then still explained."""
+
+    IDLE = {"do_sys_poll", "do_poll.constprop.0", "do_epoll_wait", "poll_schedule_timeout", "0"}
+
+    def __init__(self, pid: int, period_s: float = 0.002) -> None:
+        self.pid, self.period_s = pid, period_s
+        self.log: collections.deque = collections.deque(maxlen=400_000)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outside-sampler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+
+    @staticmethod
+    def _read(path: str) -> str:
+        try:
+            with open(path) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def _state(self, tid: str) -> tuple[str, str, str]:
+        stat = self._read(f"/proc/{self.pid}/task/{tid}/stat")
+        head, _, rest = stat.rpartition(")")
+        state = rest.split()[0] if rest else "?"
+        return head.partition("(")[2], state, self._read(f"/proc/{self.pid}/task/{tid}/wchan")
+
+    def _run(self) -> None:
+        ui = str(self.pid)
+        while not self._stop.wait(self.period_s):
+            t = time.perf_counter()
+            _, state, wchan = self._state(ui)
+            if state == "?":
+                return
+            others = None
+            if not (state == "S" and wchan in self.IDLE):
+                others = []
+                try:
+                    tids = os.listdir(f"/proc/{self.pid}/task")
+                except OSError:
+                    return
+                for tid in tids:
+                    if tid == ui:
+                        continue
+                    name, st, wc = self._state(tid)
+                    if st in ("R", "D") or (st == "S" and wc not in ("futex_wait_queue", "futex_wait_queue_me",
+                                                                       *self.IDLE, "do_nanosleep", "hrtimer_nanosleep")):
+                        entry = f"{name}:{st}:{wc}"
+                        if st == "D":
+                            stack = self._read(f"/proc/{self.pid}/task/{tid}/stack").split()
+                            entry += ":" + "<".join(x.split("+")[0] for x in stack[1::2][:5])
+                        others.append(entry)
+            self.log.append((t, state, wchan, others, self._steal()))
+
+    def _steal(self) -> int:
+        """Time the hypervisor gave this machine's CPUs to others (/proc/stat, clock ticks)."""
+        line = self._read("/proc/stat").partition("\n")[0].split()
+        return int(line[8]) if len(line) > 8 else 0
+
+    def during(self, g0: float, g1: float) -> dict:
+        """The UI thread's states in a gap (2 ms samples) and the other threads seen running (R),
+        in the disk (D) or waiting on something other than a futex or a timer."""
+        rows = [x for x in self.log if g0 <= x[0] <= g1]
+        ui = collections.Counter(f"{st}:{wc}" for _, st, wc, _, _ in rows)
+        seen = collections.Counter(e for _, _, _, others, _ in rows if others for e in others)
+        # the samples around the gap: if this process too went without a CPU for most of the gap
+        # (and the hypervisor's steal counter moved), the whole machine was held up, not the window
+        around = [x for x in self.log if g0 - 0.05 <= x[0] <= g1 + 0.05]
+        times = [x[0] for x in around]
+        own_gap = max((b - a for a, b in zip(times, times[1:])), default=0.0)
+        steal = around[-1][4] - around[0][4] if around else 0
+        return {"samples": len(rows), "ui_thread": dict(ui.most_common(6)), "others": dict(seen.most_common(12)),
+                "sampler_longest_gap_ms": round(own_gap * 1000, 1),
+                "steal_ms": round(steal * 1000 / os.sysconf("SC_CLK_TCK"))}
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip().isidentifier() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, not {text!r}")
+    return key.strip(), value.strip()
+
+
+def _asr_overlay(a) -> dict[str, str]:
+    """The worker's [asr] settings this run changes, as TOML values."""
+    out = dict(a.worker_setting)
+    if a.worker_nice is not None:
+        out["worker_nice"] = str(int(a.worker_nice))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=180)
@@ -968,6 +1082,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--capture", choices=["auto", "alsa", "writer"], default="auto")
     ap.add_argument("--worker-nice", type=int, default=None,
                     help="[asr] worker_nice for the detached worker (default: the shipped setting, 10; 0 = unchanged)")
+    ap.add_argument("--worker-setting", action="append", default=[], type=_key_value, metavar="KEY=VALUE",
+                    help="an [asr] setting for the detached worker, TOML value (e.g. threads=1, "
+                         "parallel_channels=false); repeatable")
+    ap.add_argument("--watch-from-outside", action="store_true",
+                    help="a diagnostic: sample the window's threads' kernel states every 2 ms from this process "
+                         "(explains stalls in which the window's own watchdog cannot run; costs some CPU)")
     ap.add_argument("--runner-nice", type=int, default=None,
                     help="the task runner's threads at the UI thread's nice + N (default: ui.tasks.THREAD_NICE)")
     ap.add_argument("--library-calls", type=int, default=1500,
