@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_ui_stall.py [--seconds 180] [--patients 2000] [--interval-ms 5]
                                                [--worker process|thread] [--capture auto|alsa|writer]
                                                [--worker-nice N] [--worker-setting KEY=VALUE]
-                                               [--runner-nice N]
+                                               [--runner-nice N] [--watch-from-outside]
                                                [--library-calls N] [--keep]
 
 The real main window (offscreen, every ``WINDOW_MODULES`` area, the real ``TaskRunner``) on a
@@ -213,7 +213,7 @@ def parent_main(a) -> int:
         from db.models.transcription import TranscriptionJob
         from db.session import make_engine, session_factory
 
-        sampler = _ThreadSampler(child.pid) if a.watch_from_outside else None
+        sampler = _ThreadSampler(child.pid, tmp / "probe.txt") if a.watch_from_outside else None
         if sampler:
             sampler.start()
         engine = make_engine(url)
@@ -259,7 +259,13 @@ def parent_main(a) -> int:
         for st in out.get("stalls", []):
             g0, g1 = st["at_monotonic"]
             if sampler:
-                st["seen_from_outside"] = sampler.during(g0, g1)
+                seen = st["seen_from_outside"] = sampler.during(g0, g1)
+                # held up with the rest of the machine: the idle probe, a process with nothing else to
+                # do, woke late by at least half the stall in the same moment (the sampler's own gaps
+                # are shown but not counted: this process has other threads of its own)
+                st["machine_wide"] = seen["idle_probe_late_ms"] >= st["stall_ms"] / 2
+        if sampler:
+            out["stalls_over_50ms_machine_wide"] = sum(1 for st in out.get("stalls", []) if st.get("machine_wide"))
         la = [x[0] for x in loads]
         out["load_average_1min"] = {"samples": len(la), "min": round(min(la), 2), "mean": round(sum(la) / len(la), 2),
                                     "max": round(max(la), 2)} if la else None
@@ -980,18 +986,35 @@ class _ThreadSampler:
 
     IDLE = {"do_sys_poll", "do_poll.constprop.0", "do_epoll_wait", "poll_schedule_timeout", "0"}
 
-    def __init__(self, pid: int, period_s: float = 0.002) -> None:
-        self.pid, self.period_s = pid, period_s
+    # an independent process with nothing else to do: sleeps 2 ms in a loop and writes down each
+    # wake-up more than 20 ms late (CLOCK_MONOTONIC, as time.perf_counter here and in the window)
+    PROBE = ("import sys, time\nout = open(sys.argv[1], 'w', buffering=1)\nlast = time.perf_counter()\n"
+             "while True:\n    time.sleep(0.002)\n    now = time.perf_counter()\n"
+             "    if now - last > 0.02:\n        out.write(f'{last} {now}\\n')\n    last = now\n")
+
+    def __init__(self, pid: int, probe_file: Path, period_s: float = 0.002) -> None:
+        self.pid, self.period_s, self.probe_file = pid, period_s, probe_file
         self.log: collections.deque = collections.deque(maxlen=400_000)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outside-sampler", daemon=True)
+        self._probe: subprocess.Popen | None = None
+        self._probe_gaps: list[tuple[float, float]] = []
 
     def start(self) -> None:
+        self._probe = subprocess.Popen([sys.executable, "-c", self.PROBE, str(self.probe_file)])
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(2)
+        if self._probe is not None:
+            self._probe.terminate()
+            self._probe.wait(10)
+            try:
+                self._probe_gaps = [tuple(map(float, ln.split())) for ln in self.probe_file.read_text().splitlines()
+                                    if len(ln.split()) == 2]
+            except OSError:
+                pass
 
     @staticmethod
     def _read(path: str) -> str:
@@ -1053,6 +1076,9 @@ class _ThreadSampler:
         steal = around[-1][4] - around[0][4] if around else 0
         return {"samples": len(rows), "ui_thread": dict(ui.most_common(6)), "others": dict(seen.most_common(12)),
                 "sampler_longest_gap_ms": round(own_gap * 1000, 1),
+                # > 0: the idle probe process was held up too, in the same moment: the machine was
+                "idle_probe_late_ms": round(max(((b - a) * 1000 for a, b in self._probe_gaps if a < g1 and b > g0),
+                                                default=0.0), 1),
                 "steal_ms": round(steal * 1000 / os.sysconf("SC_CLK_TCK"))}
 
 
