@@ -143,6 +143,21 @@ def _proc_cpu(pid: int) -> float | None:
         return None
 
 
+def _proc_text(path: str) -> str:
+    """A /proc file's text, or "" when it is gone (a thread that ended) or unreadable."""
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def _task_state(task_dir: str) -> tuple[str, str]:
+    """A thread's name and scheduler state (R, S, D...; "?" when gone) from its /proc task dir."""
+    head, _, rest = _proc_text(f"{task_dir}/stat").rpartition(")")
+    return head.partition("(")[2], (rest.split()[0] if rest else "?")
+
+
 def parent_main(a) -> int:
     import numpy as np
 
@@ -562,20 +577,13 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         the GIL or a Qt lock, anything else I/O) and which of the process's threads are on a CPU
         or in the run queue (state R) or in uninterruptible sleep (D), by name: the GIL's holder
         is among the R ones when the UI thread waits on a futex and no Python frame runs."""
-        def read(path: str) -> str:
-            try:
-                with open(path) as f:
-                    return f.read()
-            except OSError:
-                return ""
         busy = {}
         for tid in os.listdir("/proc/self/task"):
-            stat = read(f"/proc/self/task/{tid}/stat")
-            state = stat.rsplit(")", 1)[1].split()[0] if ")" in stat else "?"
+            name, state = _task_state(f"/proc/self/task/{tid}")
             if state in ("R", "D") and int(tid) != threading.get_native_id():
-                busy[f"{read(f'/proc/self/task/{tid}/comm').strip()}:{tid}"] = state
-        stack = [ln.split()[-1] for ln in read(f"/proc/self/task/{ui_tid}/stack").splitlines()[:6]]
-        return {"ui_wchan": read(f"/proc/self/task/{ui_tid}/wchan"), "ui_kernel_stack": stack,
+                busy[f"{name}:{tid}"] = state
+        stack = [ln.split()[-1] for ln in _proc_text(f"/proc/self/task/{ui_tid}/stack").splitlines()[:6]]
+        return {"ui_wchan": _proc_text(f"/proc/self/task/{ui_tid}/wchan"), "ui_kernel_stack": stack,
                 "threads_running_or_in_io": busy}
 
     def watchdog() -> None:
@@ -1016,19 +1024,9 @@ class _ThreadSampler:
             except OSError:
                 pass
 
-    @staticmethod
-    def _read(path: str) -> str:
-        try:
-            with open(path) as f:
-                return f.read()
-        except OSError:
-            return ""
-
     def _state(self, tid: str) -> tuple[str, str, str]:
-        stat = self._read(f"/proc/{self.pid}/task/{tid}/stat")
-        head, _, rest = stat.rpartition(")")
-        state = rest.split()[0] if rest else "?"
-        return head.partition("(")[2], state, self._read(f"/proc/{self.pid}/task/{tid}/wchan")
+        task = f"/proc/{self.pid}/task/{tid}"
+        return *_task_state(task), _proc_text(f"{task}/wchan")
 
     def _run(self) -> None:
         ui = str(self.pid)
@@ -1052,14 +1050,14 @@ class _ThreadSampler:
                                                                        *self.IDLE, "do_nanosleep", "hrtimer_nanosleep")):
                         entry = f"{name}:{st}:{wc}"
                         if st == "D":
-                            stack = self._read(f"/proc/{self.pid}/task/{tid}/stack").split()
+                            stack = _proc_text(f"/proc/{self.pid}/task/{tid}/stack").split()
                             entry += ":" + "<".join(x.split("+")[0] for x in stack[1::2][:5])
                         others.append(entry)
             self.log.append((t, state, wchan, others, self._steal()))
 
     def _steal(self) -> int:
         """Time the hypervisor gave this machine's CPUs to others (/proc/stat, clock ticks)."""
-        line = self._read("/proc/stat").partition("\n")[0].split()
+        line = _proc_text("/proc/stat").partition("\n")[0].split()
         return int(line[8]) if len(line) > 8 else 0
 
     def during(self, g0: float, g1: float) -> dict:
