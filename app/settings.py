@@ -205,10 +205,10 @@ class AsrSettings(_Section):
     worker_nice: int = Field(default=10, ge=0, le=19)
     # cores of this PC the window's background worker leaves free for the window, the recorder and
     # the desk's other programs: it uses min(threads, cores - this), at least 1. On 2 cores the UI
-    # thread waited up to 25 ms for a CPU behind the worker's two threads; with one, no stall of the
-    # window's own over 50 ms in 3 runs (2 in 3 before) at about the same throughput beside the
-    # window (docs/ui.md round 7). 0 = threads as set. `carecall worker` started by hand always
-    # uses `threads`.
+    # thread waited up to 25 ms for a CPU behind the worker's two threads; with one, a stall of the
+    # window's own over 50 ms in 1 run of 5 (2 runs of 3 before) at about the same throughput
+    # beside the window (docs/ui.md round 7). 0 = threads as set. `carecall worker` started by
+    # hand always uses `threads`.
     background_free_cores: int = Field(default=1, ge=0, le=64)
 
 

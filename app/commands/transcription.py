@@ -90,13 +90,13 @@ def run_worker(args) -> int:
             return 0  # this user's worker is already running
         from app.transcription.service import background_threads
 
-        asr = settings.asr
-        threads = background_threads(asr.threads, asr.background_free_cores)
+        asr, cores = settings.asr, os.cpu_count() or 1
+        threads = background_threads(asr.threads, asr.background_free_cores, cores)
         if threads != asr.threads:
             settings.asr = asr.model_copy(update={"threads": threads})
         logging.getLogger("carecall.transcription").info(
             "background worker: %d of %d threads (%d of %d cores left to the desk)", threads, asr.threads,
-            asr.background_free_cores, os.cpu_count() or 1)
+            asr.background_free_cores, cores)
     try:
         keys = keys_from_keyring()
     except SecretStoreUnavailable as e:
