@@ -1,6 +1,7 @@
 """Recording figures for container format 2 (one mono Ogg Opus stream per channel): size per
 call-minute at several per-channel Opus bitrates, leak of one speaker into the other channel,
-CPU time of encoding and of opening for playback, and (with --asr) whether the bundled speech
+CPU time of encoding and of opening for playback, what selecting a call in the review library
+costs (the stored peak envelope against opening and decoding the audio), and (with --asr) whether the bundled speech
 model transcribes the encoded call as well as the original, per speaker.
 
     .venv/bin/python scripts/bench_recording.py [--asr] [--per-channel 6,8,10,12,16] [--langs en,ru]
@@ -178,6 +179,35 @@ def main() -> int:
         out["page_latency"].append({"ms": ms, "bitrate_kbps_setting": store.bitrate_kbps,
                                     "kb_per_minute": round(size / 1024 / (total_s / 60), 1)})
     store_mod.OGG_PAGE_LATENCY_MS = default_ms
+
+    # Selecting a recorded call in the review library, per minute of call, at the default bitrate:
+    # before f878e7f it opened the audio (decrypt, decode both tracks, FLAC for the player) and
+    # decoded that FLAC again for the waveform; now it reads the envelope kept with the recording,
+    # and the audio is opened only when Play is pressed (the first line's cost, moved there).
+    from app.review.waveform import waveform_from_peaks, waveform_of
+
+    store = RecordingStore(sessions, work / "rec", keys, fsync=False)
+    sel = {"per_minute_of_call_cpu_ms": {}, "envelope_bytes_per_minute": {}}
+    for lg in langs:
+        rid = record(store, calls[lg])
+        minutes = seconds[lg] / 60
+        before, now, env_bytes = [], [], 0
+        for _ in range(max(1, a.repeat)):
+            t0 = time.process_time()
+            waveform_of(store.open_decrypted(rid))
+            before.append(time.process_time() - t0)
+            t0 = time.process_time()
+            waveform_from_peaks(store.peaks(rid))
+            now.append(time.process_time() - t0)
+        with sessions() as s:
+            from db.models import Recording
+
+            env_bytes = len(s.get(Recording, rid).peaks)
+        sel["per_minute_of_call_cpu_ms"][lg] = {"before_open_and_decode": round(1000 * min(before) / minutes, 1),
+                                                "now_stored_envelope": round(1000 * min(now) / minutes, 2)}
+        sel["envelope_bytes_per_minute"][lg] = round(env_bytes / minutes)
+    out["selecting_a_call"] = sel
+    print(json.dumps(sel), file=sys.stderr, flush=True)
 
     if a.asr:
         import jiwer

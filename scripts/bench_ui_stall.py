@@ -27,7 +27,8 @@ ALSA's ``file`` plugin fed from FIFOs at real-time pace by this (parent) process
   measure what the GIL would cost);
 * **an administrator** (and a supervisor): about once a second an action on the UI thread: incoming calls
   (``show_incoming``), searches typed into the search field, opening a result, switching pages,
-  the review call library (sign in, refresh, select calls = player loads audio, tag toggles,
+  the review call library (sign in, refresh, select calls = transcript and stored waveform shown,
+  Play/Pause = the audio opened and decoded on the first Play and played offscreen, tag toggles,
   transcript search) over ``--library-calls`` calls (default 1,500 over the last 30 days, no audio;
   a refresh fills the table with the default page of up to 500 of them). ``--runner-nice N``: the
   task runner's threads at the UI thread's nice + N (default: ``ui.tasks.THREAD_NICE``).
@@ -158,8 +159,37 @@ def _task_state(task_dir: str) -> tuple[str, str]:
     return head.partition("(")[2], (rest.split()[0] if rest else "?")
 
 
+def _calibrate(rounds: int = 7) -> dict:
+    """How fast this machine's CPU is right now, for comparing runs made on different days: a
+    fixed pure-Python loop (one thread, nothing else of the benchmark running), its fastest and
+    median wall time. The same code gave 0-3 stalls over 50 ms one day and 8-14 the next on
+    this virtual machine, with the guest's steal counter still (docs/ui.md, round 8)."""
+    walls = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        acc = 0
+        for i in range(1_000_000):
+            acc += i * i % 7
+        walls.append((time.perf_counter() - t0) * 1000)
+    walls.sort()
+    return {"python_loop_ms_min": round(walls[0], 1), "python_loop_ms_median": round(walls[len(walls) // 2], 1)}
+
+
+def _end_worker(pid: int | None) -> bool:
+    """SIGTERM to the window's detached worker if it still runs; True when one was sent."""
+    if not pid or _proc_cpu(pid) is None:
+        return False
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def parent_main(a) -> int:
     import numpy as np
+
+    calibration_before = _calibrate()
 
     from tests.keyring_fixture import SecretServiceSession
 
@@ -200,6 +230,8 @@ def parent_main(a) -> int:
                "--library-calls", str(a.library_calls)] + (["--paint-stats"] if a.paint_stats else [])
         if a.runner_nice is not None:
             cmd += ["--runner-nice", str(a.runner_nice)]
+        if a.runner_threads is not None:
+            cmd += ["--runner-threads", str(a.runner_threads)]
         asr_overlay = _asr_overlay(a)
         if asr_overlay:  # the worker's own settings, read from its per-user settings file
             overlay = config / "CareCall" / "user-settings.toml"
@@ -291,6 +323,9 @@ def parent_main(a) -> int:
             if cpu1 is not None:
                 out["transcription"]["worker_cpu_s"] = round(cpu1 - worker_cpu0, 1)
         out["cpus"] = os.cpu_count()
+        if _end_worker(worker_pid):  # the machine as quiet as before
+            time.sleep(1)
+        out["cpu_calibration"] = {"before": calibration_before, "after": _calibrate()}
         out["transcription"]["worker_nice"] = worker_nice
         if a.worker_nice is not None:
             out["transcription"]["worker_nice_setting"] = a.worker_nice
@@ -306,11 +341,7 @@ def parent_main(a) -> int:
                 child.wait(30)
             except subprocess.TimeoutExpired:
                 child.kill()
-        if worker_pid and _proc_cpu(worker_pid) is not None:  # the child normally ends its worker
-            try:
-                os.kill(worker_pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        _end_worker(worker_pid)  # the child normally ends its worker
         svc.stop()
         if not a.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -477,7 +508,8 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         logging.getLogger("bench").error("background task failed: %s", exc, exc_info=exc)
 
     runner = TimedRunner(app, default_on_error=on_error,
-                         **({} if a.runner_nice is None else {"thread_nice": a.runner_nice}))
+                         **({} if a.runner_nice is None else {"thread_nice": a.runner_nice}),
+                         **({} if a.runner_threads is None else {"max_threads": a.runner_threads}))
     workers: list = []
     real_start = tservice.start_background_worker
 
@@ -716,8 +748,12 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         if r < 0.45 and lib.selected_call() is not None and lib.palette.buttons:
             lib.palette.toggle(rng.choice(list(lib.palette.buttons)))
             return "tag_toggle"
+        if r < 0.6 and lib.selected_call() is not None and lib.player.wave.duration > 0:
+            # Play (its audio opened, decrypted and decoded on the runner the first time) or Pause
+            lib.player.toggle()
+            return "play_toggle"
         with_audio = [i for i, row in enumerate(lib.rows) if row.recording_id is not None]
-        if with_audio and rng.random() < 0.6:  # mostly a recorded call: its audio decoded and shown
+        if with_audio and rng.random() < 0.6:  # mostly a recorded call: its transcript and waveform shown
             lib.table.selectRow(rng.choice(with_audio))
         else:
             lib.table.selectRow(rng.randrange(len(lib.rows)))
@@ -938,6 +974,7 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         "heartbeat_interval_ms": a.interval_ms, "ticks": len(tk),
         "areas_installed": len(installed), "library_calls": a.library_calls,
         "runner_thread_nice": getattr(runner, "_thread_nice", None),
+        "runner_threads": runner._pool.maxThreadCount(),
         "capture": capture,
         "worker": ("detached `carecall worker` process started by the window (asr.background_worker), bundled model"
                    if a.worker == "process" else "Worker in a thread of the window process, bundled model"),
@@ -1114,6 +1151,8 @@ def main(argv: list[str] | None = None) -> int:
                          "(explains stalls in which the window's own watchdog cannot run; costs some CPU)")
     ap.add_argument("--runner-nice", type=int, default=None,
                     help="the task runner's threads at the UI thread's nice + N (default: ui.tasks.THREAD_NICE)")
+    ap.add_argument("--runner-threads", type=int, default=None,
+                    help="the task runner's thread count (default: ui.tasks.TaskRunner's)")
     ap.add_argument("--library-calls", type=int, default=1500,
                     help="calls (no audio) in the review library over the last 30 days")
     ap.add_argument("--warmup", type=float, default=8.0, help="seconds after the window shows before measuring")

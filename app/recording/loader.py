@@ -9,8 +9,12 @@ fixed on the workstation and the job should then be retried.
 
 from __future__ import annotations
 
+import logging
+
 from app.recording.store import RecordingError, RecordingStore
 from app.security.keys import default_key_manager
+
+log = logging.getLogger("carecall.recording")
 
 
 def make_audio_loader(sessions, settings, keys=None):
@@ -22,8 +26,13 @@ def make_audio_loader(sessions, settings, keys=None):
 
     def load(recording_id: int):
         try:
-            return store.load_audio(recording_id)
+            audio, sr = store.load_audio(recording_id)
         except RecordingError as e:
             raise AudioError(str(e)) from e
+        try:  # decoded anyway: a recording without its envelope (salvaged, older) gets it here
+            store.keep_peaks_of(recording_id, audio, sr)
+        except Exception as e:  # noqa: BLE001 - the transcript matters more than the waveform
+            log.warning("recording %s: its waveform was not kept: %s", recording_id, e)
+        return audio, sr
 
     return load

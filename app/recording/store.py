@@ -35,7 +35,9 @@ from app.recording.container import (
     read_sealed,
     split_tracks,
 )
+from app.recording.errors import RecordingCorrupt, RecordingError, RecordingNotFound, RecordingUnavailable
 from app.recording.formats import audio_suffix
+from app.recording.peaks import PeakAccumulator, Peaks, PeaksError, open_peaks, peaks_of_audio, seal_peaks
 from app.recording.sndlib import select_libsndfile
 from app.security.keys import KeyError_, KeyManager, WrongMasterKey
 from db.base import utcnow
@@ -67,22 +69,6 @@ STATUS_DELETED = "deleted"
 FORMAT = "ogg-opus"  # v1: one stereo stream; v2: one mono stream per channel (see the file header)
 # Recovery re-seals salvaged audio in chunks of at most this many bytes per track.
 _RESEAL_CHUNK = 1 << 20
-
-
-class RecordingError(Exception):
-    """A recording problem explained for a person."""
-
-
-class RecordingNotFound(RecordingError):
-    pass
-
-
-class RecordingUnavailable(RecordingError):
-    """Deleted, or nothing survived."""
-
-
-class RecordingCorrupt(RecordingError):
-    """The file was altered, truncated after completion, or is not a recording."""
 
 
 def opus_compression_level(bitrate_kbps: float, channels: int) -> float:
@@ -161,6 +147,8 @@ class RecordingWriter:
         self._since_flush = 0
         self._flush_every = max(1, int(store.flush_seconds * samplerate))
         self._hash = hashlib.sha256()
+        self._dek = dek
+        self._peaks = PeakAccumulator(samplerate, channels)  # the player's waveform, kept at close
         self._sealed = SealedWriter(path, dek, recording_id, fsync=store.fsync, version=VERSION_2, tracks=channels)
         self._sinks = [_AppendSink() for _ in range(channels)]
         level = opus_compression_level(store.bitrate_kbps, channels)  # per-channel share of the bitrate
@@ -193,12 +181,16 @@ class RecordingWriter:
         if len(tracks) != self.channels:
             raise ValueError(f"expected {self.channels} channels, got {len(tracks)}")
         n = len(tracks[0])
+        tracks_written = []
         for c, (f, x) in enumerate(zip(self._sfs, tracks)):
             if x.ndim != 1 or len(x) != n:
                 raise ValueError(f"channel {c}: expected {n} frames in one dimension, got shape {x.shape}")
             if x.dtype not in (np.float32, np.int16):
                 x = x.astype(np.float32)
-            f.write(np.ascontiguousarray(x))
+            x = np.ascontiguousarray(x)
+            f.write(x)
+            tracks_written.append(x)
+        self._peaks.add(tracks_written)
         self.frames += n
         self._since_flush += n
         if self._since_flush >= self._flush_every:
@@ -229,7 +221,8 @@ class RecordingWriter:
         self.closed = True
         self.flushed_frames = self.frames
         self.store._finish(self.recording_id, STATUS_COMPLETE, self.frames / self.samplerate,
-                           self._sealed.size, self._hash.hexdigest())
+                           self._sealed.size, self._hash.hexdigest(),
+                           peaks=seal_peaks(self._peaks.peaks(), self._dek, self.recording_id))
         return self.recording_id
 
     def discard(self) -> None:
@@ -301,10 +294,12 @@ class RecordingStore:
         log.info("recording %s started for call %s", rid, call_id)
         return RecordingWriter(self, rid, self.storage_dir / rel, dek, samplerate, channels)
 
-    def _finish(self, rid: int, status: str, duration: float, size: int, sha: str, error: str = "") -> None:
+    def _finish(self, rid: int, status: str, duration: float, size: int, sha: str, error: str = "",
+                peaks: bytes | None = None) -> None:
         with write_session(self.sessions) as s:
             rec = s.get(Recording, rid)
             rec.status = status
+            rec.peaks = peaks
             rec.duration_s = round(duration, 3)
             rec.size_bytes = size
             rec.sha256 = sha
@@ -428,6 +423,45 @@ class RecordingStore:
             out[c, : len(x)] = x
         return out, rates.pop()
 
+    def peaks(self, recording_id: int) -> Peaks:
+        """The recording's peak envelope (for the player's waveform): the one kept when it was
+        sealed, decrypted; for a recording without one (made before envelopes were kept, or
+        salvaged after a crash) made from its decoded audio now and kept for next time. Raises
+        as :meth:`load_audio` does when there is no audio to make it from."""
+        with self.sessions() as s:
+            rec = self._row(s, recording_id)
+            if rec.status == STATUS_RECORDING:
+                raise RecordingUnavailable(f"recording {recording_id} is still being recorded")
+            blob, wrapped, key_id = rec.peaks, rec.wrapped_key, rec.key_id
+        dek = self.keys.unwrap(wrapped, key_id)
+        if blob:
+            try:
+                return open_peaks(blob, dek, recording_id)
+            except PeaksError as e:  # made again from the audio below, which is checked itself
+                log.warning("%s; making it again from the audio", e)
+        made = peaks_of_audio(*self.load_audio(recording_id))
+        self._keep_peaks(recording_id, made, dek, replace=True)
+        return made
+
+    def keep_peaks_of(self, recording_id: int, audio: np.ndarray, samplerate: int) -> bool:
+        """Keep the envelope of *audio* (this recording's, decoded for another reason: the
+        transcription worker's) when the recording has none yet, so showing it later decodes
+        nothing. True when one was kept."""
+        with self.sessions() as s:
+            rec = self._row(s, recording_id)
+            if rec.peaks or rec.status == STATUS_RECORDING:
+                return False
+            dek = self.keys.unwrap(rec.wrapped_key, rec.key_id)
+        return self._keep_peaks(recording_id, peaks_of_audio(audio, samplerate), dek, replace=False)
+
+    def _keep_peaks(self, recording_id: int, p: Peaks, dek: bytes, replace: bool) -> bool:
+        with write_session(self.sessions) as s:
+            rec = s.get(Recording, recording_id)
+            if rec is None or rec.status in (STATUS_DELETED, STATUS_RECORDING) or (rec.peaks and not replace):
+                return False
+            rec.peaks = seal_peaks(p, dek, recording_id)
+        return True
+
     # --- crash recovery ---------------------------------------------------------------
     def recover_interrupted(self, stale_after_s: float = 30.0) -> list[int]:
         """Salvage recordings left in status "recording" by a crash; returns their ids.
@@ -534,6 +568,7 @@ class RecordingStore:
                 raise RecordingNotFound(f"recording {recording_id} does not exist")
             (self.storage_dir / rec.path).unlink(missing_ok=True) if rec.path else None
             rec.wrapped_key = b""
+            rec.peaks = None
             rec.status = STATUS_DELETED
             rec.finished_at = rec.finished_at or utcnow()
         log.info("recording %s deleted", recording_id)

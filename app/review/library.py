@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,21 +12,29 @@ from typing import Protocol, Sequence
 from sqlalchemy import DateTime, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.recording.errors import RecordingError
+from app.recording.peaks import Peaks
 from app.review import audit
 from app.review.scorecards import call_scores
 from app.review.access import Action, Principal
 from app.review.common import NotFound, call_checked
 from app.review.segments import NoTranscripts, SearchHit, Segment, TranscriptSource
+from app.review.waveform import Waveform, waveform_from_peaks
+from app.security.keys import KeyError_
 from db.models.core import Call, Patient, User
 from db.models.recording import Recording
 from db.models.review import CallAnalysis, CallTag, ReviewTag
 from db.session import any_of_int_array, int_array, write_session
+
+log = logging.getLogger("carecall.review")
 
 
 class RecordingAccess(Protocol):
     """What review needs from the recording area (``app.recording.RecordingStore``)."""
 
     def open_decrypted(self, recording_id: int) -> bytes: ...
+
+    def peaks(self, recording_id: int) -> Peaks: ...
 
     def delete(self, recording_id: int) -> None: ...
 
@@ -270,6 +279,28 @@ class LibraryService:
             audit.record(s, principal, audit.AuditAction.PLAYBACK, "recording", rid,
                          {"call": call_id, "purpose": purpose})
         return rid, self.recordings.open_decrypted(rid)
+
+    def waveform(self, principal: Principal, call_id: int) -> Waveform | None:
+        """The waveform of the call's recording, from the envelope kept with it, or None when the call has no recording or no audio to draw. Nothing is played, so
+        nothing is audited (:meth:`open_audio` is, when the audio is opened to be heard); only
+        someone who may play the call sees it."""
+        if self.recordings is None:
+            return None
+        with self.sessions() as s:
+            call_checked(s, principal, call_id, Action.PLAY)
+            r = self.recording_of(s, call_id)
+            if r is None:
+                return None
+            rid, duration = r.id, r.duration_s
+        try:
+            peaks = self.recordings.peaks(rid)
+        except (RecordingError, KeyError_) as e:  # a damaged or missing file, no key: "No audio"; Play says why
+            log.warning("no waveform for call %s: %s", call_id, e)
+            return None
+        # the row's duration is exact (the envelope's ends on a whole 50 ms); where they disagree
+        # by more than that (a row salvaged after a crash, say) the envelope is what is drawn
+        exact = duration and abs(duration - peaks.duration) <= peaks.seconds_per_peak
+        return waveform_from_peaks(peaks, duration=duration if exact else None)
 
     def delete_recording(self, principal: Principal, recording_id: int, reason: str = "manual") -> None:
         """Only a manager deletes; the deletion is audited."""

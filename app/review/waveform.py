@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.recording.peaks import Peaks
+
 
 @dataclass(frozen=True)
 class Waveform:
@@ -14,19 +16,30 @@ class Waveform:
     peaks: np.ndarray  # shape (channels, buckets), 0..1
 
 
+def _bucketed(levels: np.ndarray, duration: float, buckets: int) -> Waveform:
+    """*levels* (channels, n), each >= 0, reduced to at most *buckets* maxima per channel and
+    scaled so the loudest is 1."""
+    n = levels.shape[1]
+    if n == 0:
+        return Waveform(duration, np.zeros((levels.shape[0], 0)))
+    if n > buckets:
+        edges = np.linspace(0, n, buckets + 1).astype(int)
+        levels = np.maximum.reduceat(levels, edges[:-1], axis=1)
+    top = float(levels.max()) or 1.0
+    return Waveform(duration, np.clip(levels / top, 0.0, 1.0))
+
+
 def peaks_from_audio(data: np.ndarray, samplerate: int, buckets: int = 800) -> Waveform:
     if data.ndim == 1:
         data = data[:, None]
     n = data.shape[0]
-    duration = n / samplerate if samplerate else 0.0
-    if n == 0:
-        return Waveform(0.0, np.zeros((data.shape[1], 0)))
-    buckets = max(1, min(buckets, n))
-    edges = np.linspace(0, n, buckets + 1).astype(int)
-    a = np.abs(data)
-    peaks = np.maximum.reduceat(a, edges[:-1], axis=0).T  # (channels, buckets)
-    top = float(peaks.max()) or 1.0
-    return Waveform(duration, np.clip(peaks / top, 0.0, 1.0))
+    return _bucketed(np.abs(data).T, n / samplerate if samplerate and n else 0.0, buckets)
+
+
+def waveform_from_peaks(p: Peaks, buckets: int = 800, duration: float | None = None) -> Waveform:
+    """The player's waveform of a recording's stored envelope (app.recording.peaks): at most
+    *buckets* peaks per channel, scaled so the loudest is 1. No audio is decoded."""
+    return _bucketed(p.data, p.duration if duration is None else duration, buckets)
 
 
 def peaks_from_bytes(blob: bytes, buckets: int = 800) -> Waveform:

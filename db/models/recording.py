@@ -29,4 +29,7 @@ class Recording(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The peak envelope for the player's waveform, sealed under a key derived from this
+    # recording's data key (app.recording.peaks); None until it is made (older recordings).
+    peaks: Mapped[bytes | None] = mapped_column(LargeBinary)
     __table_args__ = (Index("ix_recordings_call_id", "call_id"),)

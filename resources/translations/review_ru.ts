@@ -4,173 +4,173 @@
 <context>
     <name>CallLibraryPage</name>
     <message>
-        <location filename="../../ui/review/library.py" line="85"/>
+        <location filename="../../ui/review/library.py" line="276"/>
         <source>Everyone</source>
         <translation>Все администраторы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="92"/>
+        <location filename="../../ui/review/library.py" line="283"/>
         <source>Patient name or number</source>
         <translation>Имя пациента или номер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="94"/>
+        <location filename="../../ui/review/library.py" line="285"/>
         <source>Any direction</source>
         <translation>Любое направление</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="98"/>
+        <location filename="../../ui/review/library.py" line="289"/>
         <source>Any situation</source>
         <translation>Любая ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="102"/>
+        <location filename="../../ui/review/library.py" line="293"/>
         <source>Any outcome</source>
         <translation>Любой итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="106"/>
+        <location filename="../../ui/review/library.py" line="297"/>
         <source>Any tag</source>
         <translation>Любой тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="111"/>
+        <location filename="../../ui/review/library.py" line="302"/>
         <source>any score</source>
         <translation>любая оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="115"/>
+        <location filename="../../ui/review/library.py" line="306"/>
         <source>Words in the transcript</source>
         <translation>Слова в расшифровке</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="116"/>
+        <location filename="../../ui/review/library.py" line="307"/>
         <source>Search</source>
         <translation>Найти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="119"/>
+        <location filename="../../ui/review/library.py" line="311"/>
         <source>From</source>
         <translation>С</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="121"/>
+        <location filename="../../ui/review/library.py" line="313"/>
         <source>to</source>
         <translation>по</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="136"/>
+        <location filename="../../ui/review/library.py" line="328"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="136"/>
+        <location filename="../../ui/review/library.py" line="328"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="136"/>
+        <location filename="../../ui/review/library.py" line="328"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="136"/>
+        <location filename="../../ui/review/library.py" line="328"/>
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="136"/>
+        <location filename="../../ui/review/library.py" line="328"/>
         <source>Direction</source>
         <translation>Направление</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="137"/>
+        <location filename="../../ui/review/library.py" line="329"/>
         <source>Situation</source>
         <translation>Ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="137"/>
+        <location filename="../../ui/review/library.py" line="329"/>
         <source>Outcome</source>
         <translation>Итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="137"/>
+        <location filename="../../ui/review/library.py" line="329"/>
         <source>Length</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="137"/>
+        <location filename="../../ui/review/library.py" line="329"/>
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="137"/>
+        <location filename="../../ui/review/library.py" line="329"/>
         <source>Tags</source>
         <translation>Теги</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="138"/>
+        <location filename="../../ui/review/library.py" line="330"/>
         <source>Found in transcript</source>
         <translation>Найдено в расшифровке</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="155"/>
+        <location filename="../../ui/review/library.py" line="393"/>
         <source>Score…</source>
         <translation>Оценить…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="158"/>
-        <location filename="../../ui/review/library.py" line="372"/>
+        <location filename="../../ui/review/library.py" line="396"/>
+        <location filename="../../ui/review/library.py" line="615"/>
         <source>Delete recording</source>
         <translation>Удалить запись</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="257"/>
+        <location filename="../../ui/review/library.py" line="465"/>
         <source>%1 call(s)</source>
         <translation>Звонков: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="296"/>
+        <location filename="../../ui/review/library.py" line="507"/>
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="332"/>
+        <location filename="../../ui/review/library.py" line="575"/>
         <source>Checklist %1 of %2</source>
         <translation>Чек-лист: %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="334"/>
+        <location filename="../../ui/review/library.py" line="577"/>
         <source>administrator talks %1% · longest monologue %2 s · interruptions %3 · silence %4%</source>
         <translation>администратор говорит %1% · самый долгий монолог %2 с · перебиваний %3 · тишина %4%</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="338"/>
+        <location filename="../../ui/review/library.py" line="581"/>
         <source>bonus before care</source>
         <translation>бонусы раньше заботы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="338"/>
+        <location filename="../../ui/review/library.py" line="581"/>
         <source>bonus after care</source>
         <translation>бонусы после заботы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="339"/>
+        <location filename="../../ui/review/library.py" line="582"/>
         <source>deadline named</source>
         <translation>срок назван</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="339"/>
+        <location filename="../../ui/review/library.py" line="582"/>
         <source>deadline not named</source>
         <translation>срок не назван</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="328"/>
+        <location filename="../../ui/review/library.py" line="571"/>
         <source>Not analysed yet</source>
         <translation>Ещё не проанализирован</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="373"/>
+        <location filename="../../ui/review/library.py" line="616"/>
         <source>Delete this recording for good? This is logged.</source>
         <translation>Удалить запись навсегда? Это попадёт в журнал.</translation>
     </message>
@@ -178,7 +178,7 @@
 <context>
     <name>CaseReviewPage</name>
     <message numerus="yes">
-        <location filename="../../ui/review/cases.py" line="311"/>
+        <location filename="../../ui/review/cases.py" line="310"/>
         <source>%n bookmark(s)</source>
         <translation>
             <numerusform>%n закладка</numerusform>
@@ -187,177 +187,177 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="75"/>
+        <location filename="../../ui/review/cases.py" line="74"/>
         <source>Suggest cases</source>
         <translation>Подобрать кейсы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="77"/>
+        <location filename="../../ui/review/cases.py" line="76"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="77"/>
+        <location filename="../../ui/review/cases.py" line="76"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="77"/>
+        <location filename="../../ui/review/cases.py" line="76"/>
         <source>Situation</source>
         <translation>Ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="78"/>
+        <location filename="../../ui/review/cases.py" line="77"/>
         <source>Outcome</source>
         <translation>Итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="78"/>
+        <location filename="../../ui/review/cases.py" line="77"/>
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="78"/>
+        <location filename="../../ui/review/cases.py" line="77"/>
         <source>Tags</source>
         <translation>Теги</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="79"/>
+        <location filename="../../ui/review/cases.py" line="78"/>
         <source>Why</source>
         <translation>Почему</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="84"/>
+        <location filename="../../ui/review/cases.py" line="83"/>
         <source>Add to playlist</source>
         <translation>В подборку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="88"/>
+        <location filename="../../ui/review/cases.py" line="87"/>
         <source>Week of</source>
         <translation>Неделя с</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="104"/>
+        <location filename="../../ui/review/cases.py" line="103"/>
         <source>New playlist…</source>
         <translation>Новая подборка…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="107"/>
+        <location filename="../../ui/review/cases.py" line="106"/>
         <source>Up</source>
         <translation>Выше</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="108"/>
+        <location filename="../../ui/review/cases.py" line="107"/>
         <source>Down</source>
         <translation>Ниже</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="109"/>
+        <location filename="../../ui/review/cases.py" line="108"/>
         <source>Remove</source>
         <translation>Убрать</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="113"/>
+        <location filename="../../ui/review/cases.py" line="112"/>
         <source>Trainer&apos;s note for this case</source>
         <translation>Заметка тренера к кейсу</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="116"/>
+        <location filename="../../ui/review/cases.py" line="115"/>
         <source>Save note</source>
         <translation>Сохранить заметку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="126"/>
+        <location filename="../../ui/review/cases.py" line="125"/>
         <source>What to listen for</source>
         <translation>На что обратить внимание</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="127"/>
+        <location filename="../../ui/review/cases.py" line="126"/>
         <source>Start = now</source>
         <translation>Начало = сейчас</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="128"/>
+        <location filename="../../ui/review/cases.py" line="127"/>
         <source>Stop = now</source>
         <translation>Конец = сейчас</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="129"/>
+        <location filename="../../ui/review/cases.py" line="128"/>
         <source>Add bookmark</source>
         <translation>Добавить закладку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="133"/>
+        <location filename="../../ui/review/cases.py" line="132"/>
         <source>Mask names and numbers</source>
         <translation>Скрыть имена и номера</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="135"/>
+        <location filename="../../ui/review/cases.py" line="134"/>
         <source>Include audio</source>
         <translation>Вместе с аудио</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="136"/>
+        <location filename="../../ui/review/cases.py" line="135"/>
         <source>Export HTML…</source>
         <translation>Выгрузить HTML…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="137"/>
+        <location filename="../../ui/review/cases.py" line="136"/>
         <source>Export PDF…</source>
         <translation>Выгрузить PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="140"/>
+        <location filename="../../ui/review/cases.py" line="139"/>
         <source>Meeting mode (Ctrl+Shift+M)</source>
         <translation>Режим планёрки (Ctrl+Shift+M)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="144"/>
+        <location filename="../../ui/review/cases.py" line="143"/>
         <source>Playlist</source>
         <translation>Подборка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="220"/>
+        <location filename="../../ui/review/cases.py" line="219"/>
         <source>best</source>
         <translation>лучший</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="220"/>
+        <location filename="../../ui/review/cases.py" line="219"/>
         <source>worst</source>
         <translation>худший</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="230"/>
+        <location filename="../../ui/review/cases.py" line="229"/>
         <source>%1 candidate(s)</source>
         <translation>Кандидатов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="237"/>
+        <location filename="../../ui/review/cases.py" line="236"/>
         <source>score %1</source>
         <translation>оценка %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="240"/>
+        <location filename="../../ui/review/cases.py" line="239"/>
         <source>good tags: %1</source>
         <translation>хороших тегов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="240"/>
+        <location filename="../../ui/review/cases.py" line="239"/>
         <source>bad tags: %1</source>
         <translation>плохих тегов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="248"/>
+        <location filename="../../ui/review/cases.py" line="247"/>
         <source>Create a playlist first</source>
         <translation>Сначала создайте подборку</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="280"/>
+        <location filename="../../ui/review/cases.py" line="279"/>
         <source>New playlist</source>
         <translation>Новая подборка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/cases.py" line="280"/>
+        <location filename="../../ui/review/cases.py" line="279"/>
         <source>Title</source>
         <translation>Название</translation>
     </message>
@@ -380,22 +380,22 @@
 <context>
     <name>MeetingMode</name>
     <message>
-        <location filename="../../ui/review/meeting.py" line="35"/>
+        <location filename="../../ui/review/meeting.py" line="34"/>
         <source>Case review: %1</source>
         <translation>Разбор кейсов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="40"/>
+        <location filename="../../ui/review/meeting.py" line="39"/>
         <source>Space play/pause · → next bookmark · ← replay · N next case · P previous case · Esc leave</source>
         <translation>Пробел — пауза/воспроизведение · → следующая закладка · ← повторить · N — следующий кейс · P — предыдущий · Esc — выход</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="83"/>
+        <location filename="../../ui/review/meeting.py" line="82"/>
         <source>The playlist is empty</source>
         <translation>Подборка пуста</translation>
     </message>
     <message>
-        <location filename="../../ui/review/meeting.py" line="92"/>
+        <location filename="../../ui/review/meeting.py" line="91"/>
         <source>Case %1 of %2</source>
         <translation>Кейс %1 из %2</translation>
     </message>
@@ -413,43 +413,48 @@
 <context>
     <name>PlayerWidget</name>
     <message>
-        <location filename="../../ui/review/player.py" line="164"/>
-        <location filename="../../ui/review/player.py" line="300"/>
+        <location filename="../../ui/review/player.py" line="207"/>
+        <location filename="../../ui/review/player.py" line="404"/>
         <source>Play</source>
         <translation>Играть</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="171"/>
+        <location filename="../../ui/review/player.py" line="221"/>
         <source>Playback speed</source>
         <translation>Скорость воспроизведения</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="172"/>
+        <location filename="../../ui/review/player.py" line="222"/>
         <source>Skip silence</source>
         <translation>Пропускать тишину</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="178"/>
+        <location filename="../../ui/review/player.py" line="213"/>
         <source>&lt;span style=&apos;color:#1b4f9c&apos;&gt;■ Administrator&lt;/span&gt;  &lt;span style=&apos;color:#b5541c&apos;&gt;■ Caller&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#1b4f9c&apos;&gt;■ Администратор&lt;/span&gt;  &lt;span style=&apos;color:#b5541c&apos;&gt;■ Звонящий&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="181"/>
+        <location filename="../../ui/review/player.py" line="216"/>
         <source>Speed</source>
         <translation>Скорость</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="222"/>
+        <location filename="../../ui/review/player.py" line="267"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="222"/>
+        <location filename="../../ui/review/player.py" line="267"/>
         <source>Caller</source>
         <translation>Звонящий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="300"/>
+        <location filename="../../ui/review/player.py" line="402"/>
+        <source>Opening…</source>
+        <translation>Открывается…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/player.py" line="404"/>
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
@@ -855,37 +860,37 @@
 <context>
     <name>ReviewHub</name>
     <message>
-        <location filename="../../ui/review/hub.py" line="172"/>
+        <location filename="../../ui/review/hub.py" line="239"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="173"/>
+        <location filename="../../ui/review/hub.py" line="241"/>
         <source>Sign out</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="181"/>
+        <location filename="../../ui/review/hub.py" line="249"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="184"/>
+        <location filename="../../ui/review/hub.py" line="254"/>
         <source>Case review</source>
         <translation>Разбор кейсов</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="186"/>
+        <location filename="../../ui/review/hub.py" line="255"/>
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="188"/>
+        <location filename="../../ui/review/hub.py" line="256"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="260"/>
+        <location filename="../../ui/review/hub.py" line="339"/>
         <source>Review</source>
         <translation>Контроль звонков</translation>
     </message>
@@ -1160,47 +1165,48 @@
 <context>
     <name>SignInForm</name>
     <message>
-        <location filename="../../ui/review/hub.py" line="58"/>
+        <location filename="../../ui/review/hub.py" line="64"/>
         <source>Sign in</source>
+        <extracomment>set by the hub: after a successful check the form stays busy (&quot;Signing in…&quot;) until the hub has built the pages and calls :meth:`finish`</extracomment>
         <translation>Войти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="61"/>
+        <location filename="../../ui/review/hub.py" line="67"/>
         <source>Login</source>
         <translation>Логин</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="62"/>
+        <location filename="../../ui/review/hub.py" line="68"/>
         <source>Password</source>
         <translation>Пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="65"/>
+        <location filename="../../ui/review/hub.py" line="71"/>
         <source>&lt;h2&gt;Call review&lt;/h2&gt;&lt;p&gt;Sign in to listen to, tag and score calls.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Контроль звонков&lt;/h2&gt;&lt;p&gt;Войдите, чтобы слушать, размечать и оценивать звонки.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="85"/>
+        <location filename="../../ui/review/hub.py" line="91"/>
         <source>Signing in…</source>
         <translation>Вход…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="105"/>
+        <location filename="../../ui/review/hub.py" line="120"/>
         <source>Cannot sign in: %1</source>
         <translation>Не удалось войти: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="111"/>
+        <location filename="../../ui/review/hub.py" line="126"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="113"/>
+        <location filename="../../ui/review/hub.py" line="128"/>
         <source>This account is disabled; ask the clinic manager</source>
         <translation>Учётная запись отключена; обратитесь к управляющему клиникой</translation>
     </message>
     <message>
-        <location filename="../../ui/review/hub.py" line="115"/>
+        <location filename="../../ui/review/hub.py" line="130"/>
         <source>Too many wrong passwords: the account is locked for a while</source>
         <translation>Слишком много неверных паролей: вход временно заблокирован</translation>
     </message>
@@ -1208,33 +1214,33 @@
 <context>
     <name>TagPalette</name>
     <message>
-        <location filename="../../ui/review/tagging.py" line="50"/>
+        <location filename="../../ui/review/tagging.py" line="55"/>
         <source>Confirm</source>
         <extracomment>the tags applied to ``call_id`` as last shown (``AppliedTag``)</extracomment>
         <translation>Подтвердить</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="51"/>
+        <location filename="../../ui/review/tagging.py" line="56"/>
         <source>Remove</source>
         <translation>Убрать</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="52"/>
+        <location filename="../../ui/review/tagging.py" line="57"/>
         <source>Confirm the selected automatic tag</source>
         <translation>Подтвердить выбранный автоматический тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="56"/>
+        <location filename="../../ui/review/tagging.py" line="64"/>
         <source>Tags (number keys toggle):</source>
         <translation>Теги (цифры на клавиатуре включают и снимают):</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="115"/>
+        <location filename="../../ui/review/tagging.py" line="126"/>
         <source> (auto, confirmed)</source>
         <translation> (авто, подтверждён)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="116"/>
+        <location filename="../../ui/review/tagging.py" line="127"/>
         <source> (auto)</source>
         <translation> (авто)</translation>
     </message>
@@ -1242,12 +1248,12 @@
 <context>
     <name>WaveformView</name>
     <message>
-        <location filename="../../ui/review/player.py" line="56"/>
+        <location filename="../../ui/review/player.py" line="80"/>
         <source>Click to jump to that moment</source>
         <translation>Щёлкните, чтобы перейти к этому месту</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="96"/>
+        <location filename="../../ui/review/player.py" line="134"/>
         <source>No audio</source>
         <translation>Нет аудио</translation>
     </message>

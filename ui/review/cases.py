@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 from app.review.access import Action, Principal
 from app.review.cases import Candidate, PlaylistInfo
 from app.review.services import ReviewServices
-from app.review.waveform import waveform_of
 from ui.review import labels
 from ui.review.meeting import MeetingMode
 from ui.review.player import PlayerWidget, fmt_time
@@ -348,7 +347,8 @@ class CaseReviewPage(QWidget):
                 _rid, data = self.rs.library.open_audio(self.principal, cid, purpose="case review")
             except NotFound:
                 data = b""  # no recording (or none on this workstation): the transcript still shows
-            return data, self.rs.library.segments(self.principal, cid), waveform_of(data)
+            lib = self.rs.library
+            return data, lib.segments(self.principal, cid), lib.waveform(self.principal, cid)
 
         def done(res) -> None:
             cur = self.current_item()

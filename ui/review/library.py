@@ -37,7 +37,6 @@ from app.review.access import Action, Principal
 from app.review.library import SNIPPETS_PER_CALL, CallQuery, CallRow
 from app.review.reopen import audit_reopening
 from app.review.services import ReviewServices
-from app.review.waveform import Waveform, waveform_of
 from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 from ui.review.scorecard import ScorecardDialog
@@ -164,26 +163,26 @@ class CallTable(QTableView):
 
 
 class OpenedAudio:
-    """The last few recordings opened on the page, decoded (call id -> recording id, the
-    decrypted bytes, their waveform), so selecting a call again does not read, decrypt and decode
-    it again (each opening is still audited: :func:`app.review.reopen.audit_reopening`). Used
-    from the runner's threads, hence the lock."""
+    """The last few recordings played on the page, decoded (call id -> recording id, the
+    decrypted bytes), so playing a call again does not read, decrypt and decode it again (each
+    opening is still audited: :func:`app.review.reopen.audit_reopening`). Used from the
+    runner's threads, hence the lock."""
 
     def __init__(self, size: int = 4):
         self.size = size
         self._lock = threading.Lock()
-        self._items: OrderedDict[int, tuple[int, bytes, Waveform | None]] = OrderedDict()
+        self._items: OrderedDict[int, tuple[int, bytes]] = OrderedDict()
 
-    def get(self, call_id: int) -> tuple[int, bytes, Waveform | None] | None:
+    def get(self, call_id: int) -> tuple[int, bytes] | None:
         with self._lock:
             got = self._items.get(call_id)
             if got is not None:
                 self._items.move_to_end(call_id)
             return got
 
-    def put(self, call_id: int, recording_id: int, data: bytes, waveform: Waveform | None) -> None:
+    def put(self, call_id: int, recording_id: int, data: bytes) -> None:
         with self._lock:
-            self._items[call_id] = (recording_id, data, waveform)
+            self._items[call_id] = (recording_id, data)
             self._items.move_to_end(call_id)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
@@ -228,7 +227,8 @@ class CallLibraryPage(QWidget):
 
     call_selected = Signal(int)
     rows_shown = Signal(int)
-    audio_loaded = Signal(int)
+    call_shown = Signal(int)  # the selected call's transcript and waveform are on screen
+    audio_loaded = Signal(int)  # its audio, opened when Play was first pressed, is in the player
 
     def __init__(self, services: ReviewServices, principal: Principal, runner, parent: QWidget | None = None,
                  jobs=None, retranscribe_choices: list[tuple[str, str, str]] | None = None,
@@ -244,6 +244,7 @@ class CallLibraryPage(QWidget):
         self.rows: list[CallRow] = []
         self._restoring = False  # a page is being shown: the selection is put back, not a new choice
         self.opened = OpenedAudio()
+        self._shown: int | None = None  # the call the player shows
         self.sort_key = "date"
         self.descending = True
         self._build_args = (jobs, retranscribe_choices, choices)
@@ -360,6 +361,7 @@ class CallLibraryPage(QWidget):
         details = QWidget(split)
         dl = QVBoxLayout(details)
         self.player = PlayerWidget(details)
+        self.player.audio_wanted.connect(self._open_audio)
         dl.addWidget(self.player, 3)
         yield
         side = QHBoxLayout()
@@ -512,34 +514,57 @@ class CallLibraryPage(QWidget):
 
         self.runner.run(lambda: library.analysis(principal, cid), analysed, self._on_error, receiver=self)
 
-        opened = self.opened
-
         def work():
-            data, wf = b"", None
-            if row.recording_id is not None:
-                held = opened.get(cid)
-                if held is not None and audit_reopening(library, principal, cid, held[0]):
-                    _rid, data, wf = held  # the same recording again: audited, not decoded again
-                else:
-                    rid, data = library.open_audio(principal, cid)
-                    wf = waveform_of(data) if data else None
-                    if data:
-                        opened.put(cid, rid, data, wf)
+            wf = library.waveform(principal, cid) if row.recording_id is not None else None
             segs = library.segments(principal, cid)
-            if not data:
-                return data, segs, None, []
-            return data, segs, wf, [c.at_s for c in scorecards.comments(principal, cid)]
+            if wf is None:
+                return segs, None, []
+            return segs, wf, [c.at_s for c in scorecards.comments(principal, cid)]
 
         def done(res) -> None:
             if self.selected_call() != cid:
                 return
-            data, segs, wf, comments = res
-            self.player.load(data, segs, waveform=wf)
-            if data:
+            segs, wf, comments = res
+            self._shown = cid
+            self.player.load_deferred(segs, wf)
+            if wf is not None:
                 self.player.wave.set_comments(comments)
-                self.audio_loaded.emit(cid)
+            self.call_shown.emit(cid)
 
         self.runner.run(work, done, self._on_error, receiver=self)
+
+    def _open_audio(self) -> None:
+        """Play was pressed on the call shown: its audio is opened (audited as a playback),
+        decrypted and decoded on the runner, or taken from the last few opened on this page
+        (audited again, not decoded again)."""
+        cid = self._shown
+        if cid is None:
+            self.player.audio_failed()
+            return
+        principal, library, opened = self.principal, self.rs.library, self.opened
+
+        def work() -> bytes:
+            held = opened.get(cid)
+            if held is not None and audit_reopening(library, principal, cid, held[0]):
+                return held[1]  # the same recording again: audited, not decoded again
+            rid, data = library.open_audio(principal, cid)
+            if data:
+                opened.put(cid, rid, data)
+            return data
+
+        def done(data: bytes) -> None:
+            if self._shown != cid:
+                return
+            self.player.set_audio(data)
+            if data:
+                self.audio_loaded.emit(cid)
+
+        def failed(exc: BaseException) -> None:
+            if self._shown == cid:
+                self.player.audio_failed()
+            self._on_error(exc)
+
+        self.runner.run(work, done, failed, receiver=self)
 
     def _show_analysis(self, a) -> None:
         if a is None:

@@ -12,7 +12,6 @@ from app.review.access import Principal
 from app.review.cases import PlaylistInfo
 from app.review.library import CallQuery
 from app.review.services import ReviewServices
-from app.review.waveform import waveform_of
 from ui.review import labels
 from ui.review.player import PlayerWidget, fmt_time
 
@@ -105,7 +104,8 @@ class MeetingMode(QWidget):
                 _rid, data = self.rs.library.open_audio(self.principal, cid, purpose="meeting")
             except NotFound:
                 data = b""  # no recording: the transcript is still shown
-            return rows, data, self.rs.library.segments(self.principal, cid), waveform_of(data)
+            lib = self.rs.library
+            return rows, data, lib.segments(self.principal, cid), lib.waveform(self.principal, cid)
 
         def done(res) -> None:
             if self.case != index:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLineF, QPointF, QRectF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPixmap
+import numpy as np
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,9 +34,35 @@ SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 DECODE = object()  # PlayerWidget.load: no waveform given, decode the audio
 
 
+def _spoken_at(sg: Segment, pos: float) -> bool:
+    """*pos* (seconds) falls in the phrase (a phrase without length counts for 10 ms)."""
+    return sg.start <= pos < max(sg.end, sg.start + 0.01)
+
+
 def fmt_time(t: float) -> str:
     t = max(0, int(t))
     return f"{t // 60}:{t % 60:02d}"
+
+
+def _peaks_image(peaks: np.ndarray, width: int, height: int, ratio: float) -> QImage:
+    """Each channel's peaks in its band (channel 0 on top), one bar per device pixel column,
+    made with numpy (a call's waveform in about a millisecond: drawn as 1,600 lines from
+    Python it took 3 ms of the UI thread each time a call was selected). Transparent elsewhere."""
+    chans, n = peaks.shape
+    img = np.zeros((height, width), np.uint32)
+    if n and chans:
+        bucket = np.minimum((np.arange(width) * n) // width, n - 1)
+        band = height / chans
+        for c in range(chans):
+            top, bottom = round(band * c), round(band * (c + 1))
+            mid = band * c + band / 2
+            amp = peaks[c, bucket] * max(0.0, band / 2 - 2 * ratio)  # (width,) half-heights in pixels
+            y = np.arange(top, bottom, dtype=np.float32)[:, None] + 0.5
+            on = np.abs(y - mid) <= np.maximum(amp, 0.5)[None, :]
+            img[top:bottom][on] = SPEAKER_COLOURS.get(c, QColor("#555")).rgba()
+    out = QImage(img.data, width, height, 4 * width, QImage.Format.Format_ARGB32).copy()  # owns its pixels
+    out.setDevicePixelRatio(ratio)
+    return out
 
 
 class WaveformView(QWidget):
@@ -61,8 +89,22 @@ class WaveformView(QWidget):
         self._invalidate()
 
     def set_position(self, sec: float) -> None:
-        self._pos = sec
-        self.update()
+        """Move the play-position line: only the strips under the old and the new line are
+        repainted (25 times a second while playing), not the whole waveform."""
+        if sec == self._pos:
+            return
+        old, self._pos = self._line_x(), sec
+        new = self._line_x()
+        if old is None or new is None:
+            self.update()
+            return
+        h = self.height()
+        self.update(QRect(int(old) - 2, 0, 5, h))
+        self.update(QRect(int(new) - 2, 0, 5, h))
+
+    def _line_x(self) -> float | None:
+        d = self.duration
+        return self._pos / d * self.width() if self._wf is not None and d > 0 else None
 
     def set_ranges(self, ranges: Sequence[tuple[float, float]]) -> None:
         self._ranges = list(ranges)
@@ -98,14 +140,7 @@ class WaveformView(QWidget):
                 return pm
             for a, b in self._ranges:
                 p.fillRect(QRectF(a / d * w, 0, max(2.0, (b - a) / d * w), h), QColor(200, 235, 200))
-            peaks = self._wf.peaks
-            chans, n = peaks.shape[0], peaks.shape[1]
-            band = h / max(1, chans)
-            for c in range(chans):
-                p.setPen(QPen(SPEAKER_COLOURS.get(c, QColor("#555")), 1))
-                mid = band * c + band / 2
-                amps = (peaks[c] * (band / 2 - 2)).tolist()
-                p.drawLines([QLineF(i / n * w, mid - amp, i / n * w, mid + amp) for i, amp in enumerate(amps)])
+            p.drawImage(0, 0, _peaks_image(self._wf.peaks, pm.width(), pm.height(), ratio))
             p.setPen(QPen(QColor("#7a1fa2"), 1))
             for t in self._comments:
                 x = t / d * w
@@ -120,10 +155,9 @@ class WaveformView(QWidget):
         p = QPainter(self)
         try:
             p.drawPixmap(0, 0, self._static)
-            d = self.duration
-            if self._wf is not None and d > 0:
+            x = self._line_x()
+            if x is not None:
                 p.setPen(QPen(QColor("#d00"), 2))
-                x = self._pos / d * self.width()
                 p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         finally:
             p.end()
@@ -134,9 +168,16 @@ class WaveformView(QWidget):
 
 
 class PlayerWidget(QWidget):
+    """Plays a call from memory. A call is shown with its audio (:meth:`load`) or, cheaper, with
+    its waveform and transcript only (:meth:`load_deferred`): then the first Play emits
+    ``audio_wanted``, the owner opens the audio on a worker thread and hands it over with
+    :meth:`set_audio` (or calls :meth:`audio_failed`). Seeks and a Play asked for before the
+    audio is there are kept and carried out once it has loaded."""
+
     position_changed = Signal(float)
     range_finished = Signal(float)  # paused at the end of a range (seconds)
     loaded = Signal(float)  # duration
+    audio_wanted = Signal()  # load_deferred: Play was pressed; answer with set_audio or audio_failed
 
     def __init__(self, parent: QWidget | None = None, large: bool = False):
         super().__init__(parent)
@@ -148,6 +189,11 @@ class PlayerWidget(QWidget):
         self._stop_at: float | None = None
         self._current = -1
         self._duration = 0.0
+        self._deferred = False  # load_deferred: the audio is opened on the first Play
+        self._asked = False  # audio_wanted emitted, set_audio / audio_failed not yet called
+        self._loading = False  # a source is set, QMediaPlayer has not loaded it yet
+        self._want_pos: float | None = None  # a seek made before the audio had loaded
+        self._want_play = False  # a Play pressed before the audio had loaded
 
         # built top-down: each widget is made inside its final parent. Built bottom-up, every
         # addWidget re-parented a whole subtree, and under the clinic style sheet each re-parent
@@ -201,6 +247,7 @@ class PlayerWidget(QWidget):
         self.player.positionChanged.connect(lambda _ms: self._on_tick())
         self.player.durationChanged.connect(self._on_duration)
         self.player.playbackStateChanged.connect(self._on_state)
+        self.player.mediaStatusChanged.connect(self._on_media_status)
         self.play_btn.clicked.connect(self.toggle)
         self.speed.currentIndexChanged.connect(lambda _i: self.player.setPlaybackRate(self.speed.currentData()))
         self.wave.seek_requested.connect(self.seek)
@@ -213,6 +260,8 @@ class PlayerWidget(QWidget):
         :func:`app.review.waveform.waveform_of` made of *data* on a worker thread (pass it:
         decoding a call here would hold up the window); left out, *data* is decoded here."""
         self.stop()
+        self._deferred = self._asked = False
+        self._want_pos = None
         self._segments = sorted(segments, key=lambda s: s.start)
         wf = waveform_of(data) if waveform is DECODE else waveform
         self.wave.set_waveform(wf)
@@ -226,21 +275,56 @@ class PlayerWidget(QWidget):
             it.setData(Qt.ItemDataRole.UserRole, sg.start)
             self.transcript.addItem(it)
         self._current = -1
+        self._set_source(data)
+        self._update_time(0.0)
+        self.loaded.emit(self._duration)
+
+    def load_deferred(self, segments: Sequence[Segment], waveform: Waveform | None,
+                      duration: float | None = None) -> None:
+        """Show a call's *segments* and *waveform* (its stored envelope) without its audio: the
+        audio is asked for (``audio_wanted``) when Play is first pressed."""
+        self.load(b"", segments, duration, waveform)
+        self._deferred = waveform is not None or bool(self._segments)
+
+    @property
+    def awaiting_audio(self) -> bool:
+        """Shown with load_deferred and the audio not handed over yet."""
+        return self._deferred
+
+    def set_audio(self, data: bytes) -> None:
+        """The audio of the call shown with :meth:`load_deferred`; a Play or seek asked for
+        meanwhile is carried out once QMediaPlayer has loaded it."""
+        if not self._deferred:
+            return
+        self._deferred = self._asked = False
+        self._set_source(data)
+        if not data:
+            self._want_play = False
+        self._on_state(self.player.playbackState())
+
+    def audio_failed(self) -> None:
+        """The audio asked for could not be opened: Play may be pressed again."""
+        self._asked = self._want_play = False
+        self._on_state(self.player.playbackState())
+
+    def _set_source(self, data: bytes) -> None:
         if data:
             self._bytes = QByteArray(data)
             self._buffer = QBuffer(self)
             self._buffer.setData(self._bytes)
             self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            self._loading = True
             self.player.setSourceDevice(self._buffer, QUrl("recording" + audio_suffix(data)))
         else:
+            self._loading = False
             self.player.setSource(QUrl())
         self.player.setPlaybackRate(self.speed.currentData())
-        self._update_time(0.0)
-        self.loaded.emit(self._duration)
 
     def clear(self) -> None:
         self.stop()
-        self.player.setSource(QUrl())
+        self._deferred = self._asked = False
+        self._want_pos = None
+        self._set_source(b"")
         self.transcript.clear()
         self._segments = []
         self.wave.set_waveform(None)
@@ -248,33 +332,54 @@ class PlayerWidget(QWidget):
     # -- control -------------------------------------------------------------------------
     @property
     def position(self) -> float:
+        if self._want_pos is not None:  # a seek waiting for the audio
+            return self._want_pos
         return self.player.position() / 1000.0
+
+    @property
+    def playing(self) -> bool:
+        """Playing, or a Play pressed that starts once the audio is there."""
+        return self._want_play or self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
     @property
     def segments(self) -> list[Segment]:
         return list(self._segments)
 
     def play(self) -> None:
+        if self._deferred or self._loading:
+            self._want_play = True
+            if self._deferred and not self._asked:
+                self._asked = True
+                self.audio_wanted.emit()
+            self._on_state(self.player.playbackState())
+            return
         self.player.play()
         self._poll.start()
 
     def pause(self) -> None:
+        self._want_play = False
         self.player.pause()
+        self._on_state(self.player.playbackState())
 
     def stop(self) -> None:
         self._stop_at = None
+        self._want_play = False
         self.player.stop()
         self._poll.stop()
 
     def toggle(self) -> None:
-        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+        if self.playing:
             self.pause()
         else:
             self._stop_at = None if (self._stop_at is not None and self.position >= self._stop_at) else self._stop_at
             self.play()
 
     def seek(self, sec: float) -> None:
-        self.player.setPosition(int(max(0.0, sec) * 1000))
+        sec = max(0.0, sec)
+        if self._deferred or self._loading:
+            self._want_pos = sec
+        else:
+            self.player.setPosition(int(sec * 1000))
         self._on_tick()
 
     def set_speed(self, rate: float) -> None:
@@ -298,9 +403,30 @@ class PlayerWidget(QWidget):
 
     def _on_state(self, state) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
-        self.play_btn.setText(self.tr("Pause") if playing else self.tr("Play"))
+        if self._want_play and not playing:
+            self.play_btn.setText(self.tr("Opening…"))
+        else:
+            self.play_btn.setText(self.tr("Pause") if playing else self.tr("Play"))
         if not playing:
             self._poll.stop()
+
+    def _on_media_status(self, status) -> None:
+        """The audio has loaded: the seek and Play asked for meanwhile happen now."""
+        if not self._loading:
+            return
+        if status == QMediaPlayer.MediaStatus.InvalidMedia:
+            self._loading = self._want_play = False
+            self._want_pos = None
+            self._on_state(self.player.playbackState())
+        elif status in (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia):
+            self._loading = False
+            pos, self._want_pos = self._want_pos, None
+            if pos is not None:
+                self.player.setPosition(int(pos * 1000))
+            if self._want_play:
+                self._want_play = False
+                self.player.play()
+                self._poll.start()
 
     def _on_tick(self) -> None:
         pos = self.position
@@ -321,15 +447,20 @@ class PlayerWidget(QWidget):
         self.position_changed.emit(pos)
 
     def _update_time(self, pos: float) -> None:
-        self.time_label.setText(f"{fmt_time(pos)} / {fmt_time(self._duration)}")
+        text = f"{fmt_time(pos)} / {fmt_time(self._duration)}"
+        if text != self.time_label.text():  # a new second: not on every tick
+            self.time_label.setText(text)
 
     def current_segment(self) -> int:
         return self._current
 
     def _highlight(self, pos: float) -> None:
+        segs, i = self._segments, self._current
+        if 0 <= i < len(segs) and _spoken_at(segs[i], pos) and (i + 1 == len(segs) or segs[i + 1].start > pos):
+            return  # still in the highlighted phrase, no later one begun (the common case on a tick)
         idx = -1
-        for i, sg in enumerate(self._segments):
-            if sg.start <= pos < max(sg.end, sg.start + 0.01):
+        for i, sg in enumerate(segs):
+            if _spoken_at(sg, pos):
                 idx = i
             elif sg.start > pos:
                 break

@@ -48,8 +48,10 @@ def recording(s, c: Call, created: datetime, path="x.ogg") -> Recording:
 
 
 class FolderRecordings:
-    """Stands in for app.recording.RecordingStore (not in this tree yet): plain Ogg files in a
-    folder, named by recording id. open_decrypted/delete have the store's signatures."""
+    """Stands in for app.recording.RecordingStore where a review test wants plain Ogg files in a
+    folder (named by recording id) rather than sealed recordings and a keyring.
+    open_decrypted/peaks/delete have the store's signatures; ``peaks`` makes the envelope from
+    the decoded file as the store does for a recording that has none kept."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -61,6 +63,22 @@ class FolderRecordings:
 
     def open_decrypted(self, recording_id: int) -> bytes:
         return (self.root / f"{recording_id}.ogg").read_bytes()
+
+    def peaks(self, recording_id: int):
+        import soundfile as sf
+
+        from app.recording.peaks import peaks_of_audio
+
+        from app.recording.errors import RecordingCorrupt, RecordingUnavailable
+
+        path = self.root / f"{recording_id}.ogg"
+        if not path.exists():
+            raise RecordingUnavailable(f"the audio file of recording {recording_id} is missing")
+        try:
+            data, sr = sf.read(str(path), dtype="float32", always_2d=True)
+        except sf.LibsndfileError as e:
+            raise RecordingCorrupt(f"recording {recording_id} does not decode: {e}") from None
+        return peaks_of_audio(data.T, sr)
 
     def delete(self, recording_id: int) -> None:
         (self.root / f"{recording_id}.ogg").unlink(missing_ok=True)

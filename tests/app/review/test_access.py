@@ -51,6 +51,23 @@ def test_administrator_sees_only_their_own_calls(world):
     _refused(lambda: rs.scorecards.reviews(p["ana"], c_bob), "administrator")
 
 
+def test_a_waveform_is_shown_to_who_may_play_the_call_and_is_not_a_playback(world, tmp_path):
+    from app.review.audit import AuditAction
+    from db.models.review import AuditEntry
+    from tests.app.review.helpers import make_ogg
+
+    rs, p, (c_ana, c_bob, rec), store = world
+    _refused(lambda: rs.library.waveform(p["ana"], c_bob), "administrator")
+    assert rs.library.waveform(p["sup"], c_bob) is None  # "OggS..." does not decode: no waveform, no error
+    assert rs.library.waveform(p["ana"], c_ana) is None  # no recording
+    store.put(rec, make_ogg(tmp_path / "bob.ogg", 3.0))
+    wf = rs.library.waveform(p["sup"], c_bob)
+    assert wf.duration == 3.0 and wf.peaks.shape == (2, 60) and wf.peaks.max() == 1.0
+    assert wf.peaks[0, :25].min() > 0.5 and wf.peaks[0, 35:].max() < 0.2  # the left tone ends half-way
+    with rs.sessions() as s:
+        assert s.query(AuditEntry).filter_by(action=AuditAction.PLAYBACK).count() == 0
+
+
 def test_administrator_may_not_tag_score_build_export_delete_or_report(world, tmp_path):
     rs, p, (c_ana, c_bob, rec), _ = world
     a = p["ana"]

@@ -90,7 +90,11 @@ def test_supervisor_tags_with_keyboard_and_scores(qtbot, env):
     assert lib.table.rowCount() == 2
     lib.table.selectRow(1)  # the older call, c1
     assert lib.selected_call() == ids[0]
-    assert lib.player.transcript.count() == 2 and len(_audit(rs, AuditAction.PLAYBACK)) == 1
+    # shown (transcript and waveform) without opening the audio: nothing is played, nothing audited
+    assert lib.player.transcript.count() == 2 and lib.player.wave.duration > 0
+    assert lib.player.awaiting_audio and _audit(rs, AuditAction.PLAYBACK) == []
+    qtbot.mouseClick(lib.player.play_btn, Qt.MouseButton.LeftButton)  # Play opens it: one PLAYBACK entry
+    assert not lib.player.awaiting_audio and len(_audit(rs, AuditAction.PLAYBACK)) == 1
     lib.table.setFocus()
     qtbot.keyClick(lib.table, Qt.Key.Key_1)  # "booked"
     qtbot.keyClick(lib.table, Qt.Key.Key_4)  # "rude"

@@ -59,6 +59,52 @@ def test_skip_silence_jumps_over_the_pause(qtbot, tmp_path):
     assert not [t for t in seen if 1.2 < t < 2.2], seen
 
 
+def test_a_call_shown_without_its_audio_opens_it_on_play_and_keeps_the_seek(qtbot, tmp_path):
+    """load_deferred shows the waveform and transcript only; the first Play asks for the audio
+    once, and the seek and Play made before it arrived are carried out when it has loaded."""
+    import soundfile as sf
+
+    from app.recording.peaks import peaks_of_audio
+    from app.review.waveform import waveform_from_peaks
+
+    w = PlayerWidget()
+    qtbot.addWidget(w)
+    data = make_ogg(tmp_path / "a.ogg", 3.0)
+    audio, sr = sf.read(str(tmp_path / "a.ogg"), dtype="float32", always_2d=True)
+    w.load_deferred(SEGS, waveform_from_peaks(peaks_of_audio(audio.T, sr)))
+    assert w.awaiting_audio and w.transcript.count() == 2
+    assert w.wave.duration == pytest.approx(3.0, abs=0.05)
+    asked = []
+    w.audio_wanted.connect(lambda: asked.append(True))
+    w.seek(1.5)  # a click on the second segment before any audio: the cursor moves, nothing is opened
+    assert asked == [] and w.position == 1.5 and w.current_segment() == 1
+    w.toggle()  # Play
+    assert asked == [True] and w.play_btn.text() == "Opening…" and w.playing
+    w.toggle()  # Pause before it came: nothing starts when it comes
+    w.toggle()  # Play again: the audio was already asked for, it is not asked for twice
+    assert asked == [True] and w.playing
+    w.set_audio(data)
+    qtbot.waitUntil(lambda: w.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=10000)
+    assert not w.awaiting_audio and w.play_btn.text() == "Pause"
+    assert 1.45 <= w.position < 2.5  # it started at the seek, not at 0
+    w.pause()
+    assert not w.playing and w.play_btn.text() == "Play"
+
+
+def test_audio_that_cannot_be_opened_lets_play_be_pressed_again(qtbot):
+    w = PlayerWidget()
+    qtbot.addWidget(w)
+    w.load_deferred(SEGS, None, duration=3.0)
+    asked = []
+    w.audio_wanted.connect(lambda: asked.append(True))
+    w.play()
+    assert asked == [True] and w.play_btn.text() == "Opening…"
+    w.audio_failed()
+    assert w.play_btn.text() == "Play" and not w.playing and w.awaiting_audio
+    w.play()
+    assert asked == [True, True]
+
+
 def test_player_and_audio_output_are_made_by_qt_not_python(qtbot):
     """Objects made from Python make Qt's audio thread take the GIL when it tears down (the
     meeting-mode freeze, ui/media.py); the players are made by Qt where QML is available."""
@@ -81,3 +127,14 @@ def test_players_made_from_python_when_qml_is_missing(qtbot, monkeypatch):
     w = PlayerWidget()
     qtbot.addWidget(w)
     assert shiboken6.createdByPython(w.player) and w.player.audioOutput() is w.audio
+
+
+def test_the_player_speaks_russian_while_it_opens_a_call(qtbot, russian):
+    w = PlayerWidget()
+    qtbot.addWidget(w)
+    w.load_deferred(SEGS, None, duration=3.0)
+    assert w.play_btn.text() == "Играть"
+    w.play()
+    assert w.play_btn.text() == "Открывается…"
+    w.audio_failed()
+    assert w.play_btn.text() == "Играть"

@@ -20,6 +20,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QLabel
 
 from app.domain import Role
@@ -134,22 +135,35 @@ def test_a_wrong_password_is_refused_after_the_check_and_the_form_is_usable_agai
     assert hub.sign_in_form.button.isEnabled() and hub.currentWidget() is hub.sign_in_form
 
 
-def test_selecting_a_call_reads_and_decodes_it_off_the_ui_thread(qtbot, env, runner, monkeypatch):
-    import ui.review.library as library_ui
+def _play(qtbot, lib, cid):
+    """Press Play on the call shown; returns once its audio is in the player."""
+    with qtbot.waitSignal(lib.audio_loaded) as sig:
+        qtbot.mouseClick(lib.player.play_btn, Qt.MouseButton.LeftButton)
+    assert sig.args == [cid]
 
+
+def test_selecting_a_call_reads_it_off_the_ui_thread_and_play_opens_its_audio_there(
+        qtbot, env, runner, monkeypatch):
+    """Selecting shows the transcript and the waveform (from the envelope kept with the
+    recording) without opening the audio; the first Play opens it. All of it on the runner."""
     rs, cid = env
-    decoded_on_ui = _in_threads(monkeypatch, library_ui, "waveform_of")
+    waveform_on_ui = _in_threads(monkeypatch, rs.library, "waveform")
+    opened_on_ui = _in_threads(monkeypatch, rs.library, "open_audio")
     tags_on_ui = _in_threads(monkeypatch, rs.tags, "call_tags")
     analysis_on_ui = _in_threads(monkeypatch, rs.library, "analysis")
     comments_on_ui = _in_threads(monkeypatch, rs.scorecards, "comments")
     hub, lib = _signed_in_library(qtbot, rs, runner)
-    with qtbot.waitSignal(lib.audio_loaded) as sig:
+    with qtbot.waitSignal(lib.call_shown) as sig:
         lib.table.selectRow(0)
     assert sig.args == [cid]
     assert lib.player.transcript.count() == 2
-    assert lib.player.wave.duration == pytest.approx(3.0, abs=0.05)  # the waveform came with the audio
+    assert lib.player.wave.duration == pytest.approx(3.0, abs=0.05)
+    assert opened_on_ui == [] and lib.player.awaiting_audio  # nothing played, nothing opened
     qtbot.waitUntil(lambda: lib.analysis_label.text() == "Not analysed yet")
-    for calls in (decoded_on_ui, tags_on_ui, analysis_on_ui, comments_on_ui):
+    _play(qtbot, lib, cid)
+    assert not lib.player.awaiting_audio
+    qtbot.waitUntil(lambda: lib.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState)
+    for calls in (waveform_on_ui, opened_on_ui, tags_on_ui, analysis_on_ui, comments_on_ui):
         assert calls and not any(calls)
 
 
@@ -161,18 +175,16 @@ def _select_nothing(lib):
     assert lib.selected_call() is None
 
 
-def test_a_call_selected_again_is_shown_the_same_and_audited_again_without_decoding_it_again(
+def test_a_call_played_again_is_shown_the_same_and_audited_again_without_decoding_it_again(
         qtbot, env, runner, monkeypatch):
-    """The page keeps the last recordings it opened decoded: selecting the call again shows the
+    """The page keeps the last recordings it played decoded: playing the call again gives the
     same transcript, waveform and audio, and the opening is audited again (a PLAYBACK entry each
-    time), but the store is not read (decrypted) and the audio not decoded a second time."""
+    time), but the store is not read (decrypted and decoded) a second time."""
     from sqlalchemy import select
 
-    import ui.review.library as library_ui
     from db.models.review import AuditEntry
 
     rs, cid = env
-    decoded = _in_threads(monkeypatch, library_ui, "waveform_of")
     opened = _in_threads(monkeypatch, rs.library.recordings, "open_decrypted")
     hub, lib = _signed_in_library(qtbot, rs, runner)
 
@@ -181,20 +193,21 @@ def test_a_call_selected_again_is_shown_the_same_and_audited_again_without_decod
             return [(e.object_id, e.details) for e in
                     s.scalars(select(AuditEntry).where(AuditEntry.action == "playback").order_by(AuditEntry.id))]
 
-    with qtbot.waitSignal(lib.audio_loaded) as sig:
+    with qtbot.waitSignal(lib.call_shown):
         lib.table.selectRow(0)
-    assert sig.args == [cid]
+    assert playbacks() == []  # shown, not played
+    _play(qtbot, lib, cid)
     first = (lib.player.transcript.count(), lib.player.wave.duration, bytes(lib.player._bytes.data()))
     assert len(playbacks()) == 1
     _select_nothing(lib)
-    with qtbot.waitSignal(lib.audio_loaded) as sig:
+    with qtbot.waitSignal(lib.call_shown):
         lib.table.selectRow(0)
-    assert sig.args == [cid]
+    _play(qtbot, lib, cid)
     assert (lib.player.transcript.count(), lib.player.wave.duration, bytes(lib.player._bytes.data())) == first
     assert first[0] == 2 and first[1] == pytest.approx(3.0, abs=0.05)
     entries = playbacks()
     assert len(entries) == 2 and entries[0] == entries[1]  # both openings audited alike
-    assert len(opened) == 1 and len(decoded) == 1  # read and decoded once
+    assert len(opened) == 1  # read, decrypted and decoded once
 
 
 def test_a_call_whose_recording_was_replaced_is_opened_anew(qtbot, env, runner, monkeypatch, tmp_path):
@@ -208,8 +221,9 @@ def test_a_call_whose_recording_was_replaced_is_opened_anew(qtbot, env, runner, 
     rs, cid = env
     opened = _in_threads(monkeypatch, rs.library.recordings, "open_decrypted")
     hub, lib = _signed_in_library(qtbot, rs, runner)
-    with qtbot.waitSignal(lib.audio_loaded):
+    with qtbot.waitSignal(lib.call_shown):
         lib.table.selectRow(0)
+    _play(qtbot, lib, cid)
     assert lib.player.wave.duration == pytest.approx(3.0, abs=0.05)
     with rs.sessions() as s:
         from db.models.core import Call
@@ -219,9 +233,10 @@ def test_a_call_whose_recording_was_replaced_is_opened_anew(qtbot, env, runner, 
         rid2 = r2.id
     rs.library.recordings.put(rid2, make_ogg(tmp_path / f"{rid2}.ogg", 5.0))
     _select_nothing(lib)
-    with qtbot.waitSignal(lib.audio_loaded):
+    with qtbot.waitSignal(lib.call_shown):
         lib.table.selectRow(0)
-    assert lib.player.wave.duration == pytest.approx(5.0, abs=0.05)
+    assert lib.player.wave.duration == pytest.approx(5.0, abs=0.05)  # the new recording's waveform
+    _play(qtbot, lib, cid)
     assert len(opened) == 2
     with rs.sessions() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "playback")) == 2
@@ -231,7 +246,7 @@ def test_tags_toggled_quickly_are_applied_in_order_on_the_runner(qtbot, env, run
     rs, _cid = env
     toggled_on_ui = _in_threads(monkeypatch, rs.tags, "toggle")
     hub, lib = _signed_in_library(qtbot, rs, runner)
-    with qtbot.waitSignal(lib.audio_loaded):
+    with qtbot.waitSignal(lib.call_shown):
         lib.table.selectRow(0)
     lib.table.setFocus()
     for key in (Qt.Key.Key_1, Qt.Key.Key_4, Qt.Key.Key_4):  # "booked" on; "rude" on, off again
@@ -356,6 +371,68 @@ def test_the_waveform_follows_the_play_position_and_new_comment_marks(qtbot):
     assert purple in column(view.grab().toImage(), 300)
 
 
+def test_the_waveform_draws_each_speaker_in_their_band_as_loud_as_they_were(qtbot):
+    """Administrator (blue) above, caller (orange) below, each column as tall as its peak."""
+    import numpy as np
+
+    from app.review.waveform import Waveform
+
+    view = WaveformView()
+    qtbot.addWidget(view)
+    view.resize(400, 100)
+    view.show()
+    peaks = np.zeros((2, 400))
+    peaks[0, :200] = 1.0  # the administrator speaks loudly in the first half
+    peaks[1, 200:] = 0.5  # the caller half as loud in the second
+    view.set_waveform(Waveform(4.0, peaks))
+    view.set_position(4.0)  # the red line out of the way, at the right edge
+    img = view.grab().toImage()
+    blue, orange = QColor("#1b4f9c"), QColor("#b5541c")
+
+    def tall(x, colour, top, bottom):
+        return sum(img.pixelColor(x, y) == colour for y in range(top, bottom))
+
+    assert tall(100, blue, 0, 50) >= 44 and tall(100, orange, 50, 100) <= 2  # loud admin; a silent caller: the baseline
+    assert tall(300, blue, 0, 50) <= 2 and 20 <= tall(300, orange, 50, 100) <= 26  # caller at half height
+    assert tall(100, orange, 0, 50) == 0 and tall(300, blue, 50, 100) == 0  # nobody in the other's band
+
+
+def test_while_playing_only_the_strips_under_the_old_and_new_position_are_repainted(qtbot):
+    """25 times a second while a call plays: the old line is painted over and the new one drawn,
+    the rest of the waveform is not painted again."""
+    import numpy as np
+    from PySide6.QtCore import QEvent, QPoint
+
+    view = WaveformView()
+    qtbot.addWidget(view)
+    view.resize(400, 80)
+    view.show()
+    qtbot.waitExposed(view)
+    t = np.arange(8000 * 4) / 8000
+    view.set_waveform(peaks_from_audio(np.stack([np.sin(t * 500) * 0.5, np.sin(t * 700) * 0.2], axis=1), 8000))
+    qtbot.wait(50)  # the first whole paint done
+    regions = []
+
+    class Painted(QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
+            if obj is view and ev.type() == QEvent.Type.Paint:
+                regions.append(ev.region())
+            return False
+
+    spy = Painted()
+    view.installEventFilter(spy)
+    view.set_position(2.0)
+    qtbot.waitUntil(lambda: len(regions) > 0)
+    painted = regions[0]
+    for y in (5, 40, 75):
+        assert painted.contains(QPoint(0, y)) and painted.contains(QPoint(200, y))  # the old line, the new one
+    assert not painted.contains(QPoint(100, 40)) and not painted.contains(QPoint(300, 40))
+    assert painted.boundingRect().width() <= 210
+    red = QColor("#dd0000")
+    img = view.grab().toImage()
+    assert red in [img.pixelColor(200, y) for y in range(80)] and red not in [img.pixelColor(0, y) for y in range(80)]
+
+
 def _signed_in_with_a_call(qtbot, hub, runner):
     """Signed in as the supervisor (Case review, Reports and Settings still unbuilt), the call
     selected and its waveform drawn, nothing left on the runner."""
@@ -363,7 +440,7 @@ def _signed_in_with_a_call(qtbot, hub, runner):
     with qtbot.waitSignal(hub.signed_in):
         _sign_in(qtbot, hub)
     qtbot.waitUntil(lambda: hub.library.table.rowCount() == 1)
-    with qtbot.waitSignal(hub.library.audio_loaded):
+    with qtbot.waitSignal(hub.library.call_shown):
         hub.library.table.selectRow(0)
     hub.library.player.wave.repaint()
     qtbot.waitUntil(lambda: runner.pending == 0)
@@ -393,19 +470,17 @@ def test_a_hub_nobody_holds_is_deleted_at_once_not_by_the_cycle_collector(qtbot,
         gc.enable()
 
 
-def _slow_waveform(monkeypatch):
-    """Selecting a call decodes its waveform on the runner; this holds the decoding until released."""
-    import ui.review.library as library_ui
-
+def _slow_waveform(monkeypatch, rs):
+    """Selecting a call reads its waveform on the runner; this holds the reading until released."""
     started, release = threading.Event(), threading.Event()
-    real = library_ui.waveform_of
+    real = rs.library.waveform
 
-    def held(data):
+    def held(*a, **kw):
         started.set()
         release.wait(30)
-        return real(data)
+        return real(*a, **kw)
 
-    monkeypatch.setattr(library_ui, "waveform_of", held)
+    monkeypatch.setattr(rs.library, "waveform", held)
     return started, release
 
 
@@ -423,7 +498,7 @@ def _loads(monkeypatch) -> list:
 
 def test_a_call_still_loading_when_the_hub_is_deleted_reaches_no_dead_widget(qtbot, env, runner, monkeypatch):
     rs, _cid = env
-    started, release = _slow_waveform(monkeypatch)
+    started, release = _slow_waveform(monkeypatch, rs)
     loads = _loads(monkeypatch)
     hub = ReviewHub(rs, runner)
     hub.show()
@@ -448,7 +523,7 @@ def test_a_call_still_loading_when_the_hub_is_deleted_reaches_no_dead_widget(qtb
 
 def test_a_call_still_loading_at_sign_out_is_not_shown_on_the_page_being_deleted(qtbot, env, runner, monkeypatch):
     rs, _cid = env
-    started, release = _slow_waveform(monkeypatch)
+    started, release = _slow_waveform(monkeypatch, rs)
     loads = _loads(monkeypatch)
     hub = ReviewHub(rs, runner)
     qtbot.addWidget(hub)
