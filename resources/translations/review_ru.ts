@@ -4,173 +4,178 @@
 <context>
     <name>CallLibraryPage</name>
     <message>
-        <location filename="../../ui/review/library.py" line="276"/>
+        <location filename="../../ui/review/library.py" line="289"/>
         <source>Everyone</source>
         <translation>Все администраторы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="283"/>
+        <location filename="../../ui/review/library.py" line="296"/>
         <source>Patient name or number</source>
         <translation>Имя пациента или номер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="285"/>
+        <location filename="../../ui/review/library.py" line="298"/>
         <source>Any direction</source>
         <translation>Любое направление</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="289"/>
+        <location filename="../../ui/review/library.py" line="302"/>
         <source>Any situation</source>
         <translation>Любая ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="293"/>
+        <location filename="../../ui/review/library.py" line="306"/>
         <source>Any outcome</source>
         <translation>Любой итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="297"/>
+        <location filename="../../ui/review/library.py" line="310"/>
         <source>Any tag</source>
         <translation>Любой тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="302"/>
+        <location filename="../../ui/review/library.py" line="315"/>
         <source>any score</source>
         <translation>любая оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="306"/>
+        <location filename="../../ui/review/library.py" line="319"/>
         <source>Words in the transcript</source>
         <translation>Слова в расшифровке</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="307"/>
+        <location filename="../../ui/review/library.py" line="320"/>
         <source>Search</source>
         <translation>Найти</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="311"/>
+        <location filename="../../ui/review/library.py" line="324"/>
         <source>From</source>
         <translation>С</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="313"/>
+        <location filename="../../ui/review/library.py" line="326"/>
         <source>to</source>
         <translation>по</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="328"/>
+        <location filename="../../ui/review/library.py" line="341"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="328"/>
+        <location filename="../../ui/review/library.py" line="341"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="328"/>
+        <location filename="../../ui/review/library.py" line="341"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="328"/>
+        <location filename="../../ui/review/library.py" line="341"/>
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="328"/>
+        <location filename="../../ui/review/library.py" line="341"/>
         <source>Direction</source>
         <translation>Направление</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="329"/>
+        <location filename="../../ui/review/library.py" line="342"/>
         <source>Situation</source>
         <translation>Ситуация</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="329"/>
+        <location filename="../../ui/review/library.py" line="342"/>
         <source>Outcome</source>
         <translation>Итог</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="329"/>
+        <location filename="../../ui/review/library.py" line="342"/>
         <source>Length</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="329"/>
+        <location filename="../../ui/review/library.py" line="342"/>
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="329"/>
+        <location filename="../../ui/review/library.py" line="342"/>
         <source>Tags</source>
         <translation>Теги</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="330"/>
+        <location filename="../../ui/review/library.py" line="343"/>
         <source>Found in transcript</source>
         <translation>Найдено в расшифровке</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="393"/>
+        <location filename="../../ui/review/library.py" line="406"/>
         <source>Score…</source>
         <translation>Оценить…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="396"/>
-        <location filename="../../ui/review/library.py" line="615"/>
+        <location filename="../../ui/review/library.py" line="409"/>
+        <location filename="../../ui/review/library.py" line="644"/>
         <source>Delete recording</source>
         <translation>Удалить запись</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="465"/>
+        <location filename="../../ui/review/library.py" line="478"/>
         <source>%1 call(s)</source>
         <translation>Звонков: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="507"/>
+        <location filename="../../ui/review/library.py" line="525"/>
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="575"/>
+        <location filename="../../ui/review/library.py" line="595"/>
+        <source>Analysis unavailable</source>
+        <translation>Анализ недоступен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/library.py" line="604"/>
         <source>Checklist %1 of %2</source>
         <translation>Чек-лист: %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="577"/>
+        <location filename="../../ui/review/library.py" line="606"/>
         <source>administrator talks %1% · longest monologue %2 s · interruptions %3 · silence %4%</source>
         <translation>администратор говорит %1% · самый долгий монолог %2 с · перебиваний %3 · тишина %4%</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="581"/>
+        <location filename="../../ui/review/library.py" line="610"/>
         <source>bonus before care</source>
         <translation>бонусы раньше заботы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="581"/>
+        <location filename="../../ui/review/library.py" line="610"/>
         <source>bonus after care</source>
         <translation>бонусы после заботы</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="582"/>
+        <location filename="../../ui/review/library.py" line="611"/>
         <source>deadline named</source>
         <translation>срок назван</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="582"/>
+        <location filename="../../ui/review/library.py" line="611"/>
         <source>deadline not named</source>
         <translation>срок не назван</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="571"/>
+        <location filename="../../ui/review/library.py" line="600"/>
         <source>Not analysed yet</source>
         <translation>Ещё не проанализирован</translation>
     </message>
     <message>
-        <location filename="../../ui/review/library.py" line="616"/>
+        <location filename="../../ui/review/library.py" line="645"/>
         <source>Delete this recording for good? This is logged.</source>
         <translation>Удалить запись навсегда? Это попадёт в журнал.</translation>
     </message>
@@ -413,48 +418,48 @@
 <context>
     <name>PlayerWidget</name>
     <message>
-        <location filename="../../ui/review/player.py" line="207"/>
-        <location filename="../../ui/review/player.py" line="404"/>
+        <location filename="../../ui/review/player.py" line="212"/>
+        <location filename="../../ui/review/player.py" line="409"/>
         <source>Play</source>
         <translation>Играть</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="221"/>
+        <location filename="../../ui/review/player.py" line="226"/>
         <source>Playback speed</source>
         <translation>Скорость воспроизведения</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="222"/>
+        <location filename="../../ui/review/player.py" line="227"/>
         <source>Skip silence</source>
         <translation>Пропускать тишину</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="213"/>
+        <location filename="../../ui/review/player.py" line="218"/>
         <source>&lt;span style=&apos;color:#1b4f9c&apos;&gt;■ Administrator&lt;/span&gt;  &lt;span style=&apos;color:#b5541c&apos;&gt;■ Caller&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#1b4f9c&apos;&gt;■ Администратор&lt;/span&gt;  &lt;span style=&apos;color:#b5541c&apos;&gt;■ Звонящий&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="216"/>
+        <location filename="../../ui/review/player.py" line="221"/>
         <source>Speed</source>
         <translation>Скорость</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="267"/>
+        <location filename="../../ui/review/player.py" line="272"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="267"/>
+        <location filename="../../ui/review/player.py" line="272"/>
         <source>Caller</source>
         <translation>Звонящий</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="402"/>
+        <location filename="../../ui/review/player.py" line="407"/>
         <source>Opening…</source>
         <translation>Открывается…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="404"/>
+        <location filename="../../ui/review/player.py" line="409"/>
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
@@ -1214,33 +1219,33 @@
 <context>
     <name>TagPalette</name>
     <message>
-        <location filename="../../ui/review/tagging.py" line="55"/>
+        <location filename="../../ui/review/tagging.py" line="57"/>
         <source>Confirm</source>
         <extracomment>the tags applied to ``call_id`` as last shown (``AppliedTag``)</extracomment>
         <translation>Подтвердить</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="56"/>
+        <location filename="../../ui/review/tagging.py" line="58"/>
         <source>Remove</source>
         <translation>Убрать</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="57"/>
+        <location filename="../../ui/review/tagging.py" line="59"/>
         <source>Confirm the selected automatic tag</source>
         <translation>Подтвердить выбранный автоматический тег</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="64"/>
+        <location filename="../../ui/review/tagging.py" line="66"/>
         <source>Tags (number keys toggle):</source>
         <translation>Теги (цифры на клавиатуре включают и снимают):</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="126"/>
+        <location filename="../../ui/review/tagging.py" line="135"/>
         <source> (auto, confirmed)</source>
         <translation> (авто, подтверждён)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/tagging.py" line="127"/>
+        <location filename="../../ui/review/tagging.py" line="136"/>
         <source> (auto)</source>
         <translation> (авто)</translation>
     </message>
@@ -1248,12 +1253,12 @@
 <context>
     <name>WaveformView</name>
     <message>
-        <location filename="../../ui/review/player.py" line="80"/>
+        <location filename="../../ui/review/player.py" line="85"/>
         <source>Click to jump to that moment</source>
         <translation>Щёлкните, чтобы перейти к этому месту</translation>
     </message>
     <message>
-        <location filename="../../ui/review/player.py" line="134"/>
+        <location filename="../../ui/review/player.py" line="139"/>
         <source>No audio</source>
         <translation>Нет аудио</translation>
     </message>

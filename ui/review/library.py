@@ -8,7 +8,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -60,6 +60,19 @@ def _marked_html(snippet: str) -> str:
 
 def _snippets_html(r: CallRow) -> str:
     return "<br>".join(_marked_html(h) for h in r.highlights[:SNIPPETS_PER_CALL])
+
+
+def _read_or_error(read: Callable[[], object]) -> object:
+    """*read*'s result, or the exception it raised (so one part of a call that cannot be read,
+    e.g. its transcription state, does not keep the rest from being shown)."""
+    try:
+        return read()
+    except Exception as e:  # noqa: BLE001 - handed to the UI thread, shown there
+        return e
+
+
+def _show_or_fail(value: object, show: Callable[[object], None], fail: Callable[[Exception], None]) -> None:
+    (fail if isinstance(value, Exception) else show)(value)
 
 
 def row_texts(r: CallRow) -> list[str]:
@@ -489,47 +502,59 @@ class CallLibraryPage(QWidget):
                 return
 
     def _on_selection(self, *_selection) -> None:
-        """Everything about the selected call is read on the runner (tags, analysis, the decrypted
-        audio and its waveform, transcript, comments); the UI thread only shows it."""
+        """Everything about the selected call (its tags, analysis, transcription state,
+        transcript, stored waveform and comments) is read in one task on the runner and shown
+        by one callback: one database round on a pool thread and one pass of the UI thread per
+        selection, not four of each (scripts/bench_ui_stall.py). A part that cannot be read
+        reports its own error; the others are still shown."""
         if self._restoring:
             return
         cid = self.selected_call()
-        self.palette.set_call(cid)
         if cid is None:
+            self.palette.set_call(None)
             self.transcript_status.set_recording(None)
             self.retranscribe.set_recording(None)
             return
         row = self.rows[self.table.currentRow()]
-        self.transcript_status.set_recording(row.recording_id)
-        self.retranscribe.set_recording(row.recording_id if self.principal.sees_all_calls else None)
+        rid = row.recording_id
+        show_tags = self.palette.reading(cid)
+        show_status = self.transcript_status.reading(rid)
+        self.retranscribe.set_recording(rid if self.principal.sees_all_calls else None)
         self.highlights.setText(_snippets_html(row))
         self.highlights_box.verticalScrollBar().setValue(0)
         self.analysis_label.setText(self.tr("Loading…"))
         self.call_selected.emit(cid)
         principal, library, scorecards = self.principal, self.rs.library, self.rs.scorecards
+        tags, jobs = self.rs.tags, self.jobs
 
-        def analysed(a) -> None:
-            if self.selected_call() == cid:
-                self._show_analysis(a)
-
-        self.runner.run(lambda: library.analysis(principal, cid), analysed, self._on_error, receiver=self)
-
-        def work():
-            wf = library.waveform(principal, cid) if row.recording_id is not None else None
+        def call():
+            wf = library.waveform(principal, cid) if rid is not None else None
             segs = library.segments(principal, cid)
-            if wf is None:
-                return segs, None, []
-            return segs, wf, [c.at_s for c in scorecards.comments(principal, cid)]
+            return segs, wf, ([c.at_s for c in scorecards.comments(principal, cid)] if wf is not None else [])
 
-        def done(res) -> None:
-            if self.selected_call() != cid:
-                return
-            segs, wf, comments = res
+        def work() -> dict[str, object]:
+            reads = {"tags": lambda: tags.call_tags(principal, cid),
+                     "analysis": lambda: library.analysis(principal, cid), "call": call}
+            if rid is not None:
+                reads["status"] = lambda: jobs.status(rid)
+            return {part: _read_or_error(read) for part, read in reads.items()}
+
+        def show_call(shown) -> None:
+            segs, wf, comments = shown
             self._shown = cid
             self.player.load_deferred(segs, wf)
             if wf is not None:
                 self.player.wave.set_comments(comments)
             self.call_shown.emit(cid)
+
+        def done(res: dict[str, object]) -> None:
+            _show_or_fail(res["tags"], show_tags, lambda e: self.palette.failed.emit(str(e)))
+            if "status" in res:
+                _show_or_fail(res["status"], show_status, self.transcript_status.show_error)
+            if self.selected_call() != cid:
+                return  # the palette and the status checked for themselves
+            _show_or_fail(res["analysis"], self._show_analysis, self._analysis_failed)
+            _show_or_fail(res["call"], show_call, self._on_error)
 
         self.runner.run(work, done, self._on_error, receiver=self)
 
@@ -565,6 +590,10 @@ class CallLibraryPage(QWidget):
             self._on_error(exc)
 
         self.runner.run(work, done, failed, receiver=self)
+
+    def _analysis_failed(self, exc: BaseException) -> None:
+        self.analysis_label.setText(self.tr("Analysis unavailable"))
+        self._on_error(exc)
 
     def _show_analysis(self, a) -> None:
         if a is None:

@@ -3,6 +3,8 @@ with confirm / remove for a supervisor."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -99,14 +101,21 @@ class TagPalette(QWidget):
         self.call_id = call_id
         self._show(applied)
 
+    def reading(self, call_id: int) -> Callable[[list], None]:
+        """Switch to *call_id* now, its tags to be read elsewhere (with the rest of the call, in
+        one task): returns what shows them, on the UI thread. An answer that comes after a newer
+        one, or for a call no longer chosen, is not shown."""
+        self.call_id = call_id
+        self._asked += 1
+        n = self._asked
+        return lambda applied: self._shown_for(n, call_id, applied)
+
     def refresh(self) -> None:
         cid = self.call_id
         if cid is None:
             self._show([])
             return
-        self._asked += 1
-        n = self._asked
-        self.runner.run(lambda: self.tags.call_tags(self.principal, cid), lambda res: self._shown_for(n, cid, res),
+        self.runner.run(lambda: self.tags.call_tags(self.principal, cid), self.reading(cid),
                         lambda e: self.failed.emit(str(e)), receiver=self)
 
     def _shown_for(self, n: int, call_id: int, applied: list, changed: bool = False) -> None:

@@ -113,20 +113,26 @@ class CallTranscriptStatus(QLabel):
         self.setText("")
 
     def set_recording(self, recording_id: int | None) -> None:
+        self.reading(recording_id)
+        if recording_id is not None:
+            self.refresh()
+
+    def reading(self, recording_id: int | None) -> Callable[[JobStatus | None], None]:
+        """Switch to *recording_id* now, its state to be read elsewhere (with the rest of the
+        call, in one task): returns what shows it, on the UI thread (a state read for another
+        recording than the one shown by then is dropped). Polling goes on from there."""
         self._recording_id = recording_id
         self.status = None
         self.setText("" if recording_id is None else self.tr("…"))
-        if recording_id is None:
-            self._timer.stop()
-        else:
-            self.refresh()
+        self._timer.stop()
+        return lambda st: self._on_status(recording_id, st)
 
     def refresh(self) -> None:
         rid = self._recording_id
         if rid is None:
             return
         self._runner.run(lambda: self._queue.status(rid), on_done=lambda st: self._on_status(rid, st),
-                         on_error=self._on_error)
+                         on_error=self.show_error)
 
     def _on_status(self, rid: int, st: JobStatus | None) -> None:
         if rid != self._recording_id:
@@ -140,7 +146,7 @@ class CallTranscriptStatus(QLabel):
             self._timer.stop()
         self.status_changed.emit(st.status if st else "none")
 
-    def _on_error(self, exc: BaseException) -> None:
+    def show_error(self, exc: BaseException) -> None:
         self.setText(self.tr("Transcription status unavailable"))
         self.setToolTip(str(exc))
 

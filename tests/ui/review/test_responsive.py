@@ -167,6 +167,31 @@ def test_selecting_a_call_reads_it_off_the_ui_thread_and_play_opens_its_audio_th
         assert calls and not any(calls)
 
 
+def test_a_selected_call_is_read_in_one_task_and_a_part_that_fails_does_not_hide_the_rest(
+        qtbot, env, runner, monkeypatch):
+    """Tags, analysis, transcription state, transcript, envelope and comments: one runner task
+    per selection. When the transcription state and the analysis cannot be read, each says so
+    in its own place and the transcript, waveform and tags are still shown."""
+    rs, cid = env
+    hub, lib = _signed_in_library(qtbot, rs, runner)
+    tasks = _in_threads(monkeypatch, runner, "run")
+
+    def broken(*_a, **_kw):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(lib.jobs, "status", broken)
+    monkeypatch.setattr(rs.library, "analysis", broken)
+    with qtbot.waitSignal(lib.call_shown):
+        lib.table.selectRow(0)
+    assert len(tasks) == 1
+    assert lib.transcript_status.text() == "Transcription status unavailable"
+    assert lib.status.text() == "the database went away"
+    assert lib.analysis_label.text() == "Analysis unavailable"  # not "Not analysed yet": it was not read
+    assert lib.player.transcript.count() == 2
+    assert lib.player.wave.duration == pytest.approx(3.0, abs=0.05)
+    assert lib.palette.call_id == cid and lib.palette.applied_tags == []
+
+
 def _select_nothing(lib):
     from PySide6.QtCore import QModelIndex
 
