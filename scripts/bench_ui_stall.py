@@ -727,6 +727,14 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
     def switch_page() -> None:
         w.pages.setCurrentIndex((w.pages.currentIndex() + 1) % w.pages.count())
 
+    # selection -> the call shown (transcript and waveform): the runner's answer, as the supervisor waits for it
+    shown = {"connected": False, "asked": {}, "ms": []}
+
+    def call_shown(cid: int) -> None:
+        t = shown["asked"].pop(cid, None)
+        if t is not None:
+            shown["ms"].append((time.perf_counter() - t) * 1000)
+
     def library() -> str:
         w.pages.setCurrentWidget(hub)
         if hub.library is None:
@@ -754,9 +762,15 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
             return "play_toggle"
         with_audio = [i for i, row in enumerate(lib.rows) if row.recording_id is not None]
         if with_audio and rng.random() < 0.6:  # mostly a recorded call: its transcript and waveform shown
-            lib.table.selectRow(rng.choice(with_audio))
+            i = rng.choice(with_audio)
         else:
-            lib.table.selectRow(rng.randrange(len(lib.rows)))
+            i = rng.randrange(len(lib.rows))
+        if not shown["connected"]:
+            lib.call_shown.connect(call_shown)
+            shown["connected"] = True
+        if i != lib.table.currentRow():  # the row already selected is not shown again
+            shown["asked"][lib.rows[i].call_id] = time.perf_counter()
+        lib.table.selectRow(i)
         return "select_call"
 
     plan = ([incoming] * 5 + [search_name] * 3 + [search_phone] * 2 + [open_result] * 2 + [switch_page] * 3
@@ -992,6 +1006,7 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         "culprits": {k: {"count": len(v), "max_ms": round(max(v), 1)}
                      for k, v in sorted(culprits.items(), key=lambda kv: -max(kv[1]))},
         "actions": {k: _summary(v) for k, v in sorted(by_action.items())},
+        "selected_call_shown_after_ms": _summary(shown["ms"]),
         "slow_callbacks_over_5ms": slow_cbs,
         "garbage_collections": {"objects_at_start": started["gc_objects"], "frozen_at_start_up": frozen,
                                 **{f"gen{g}": _summary([(x1 - x0) * 1000 for x0, x1, gen, _ in gcs if gen == g])
