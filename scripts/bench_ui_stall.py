@@ -159,6 +159,21 @@ def _task_state(task_dir: str) -> tuple[str, str]:
     return head.partition("(")[2], (rest.split()[0] if rest else "?")
 
 
+def _name_native_threads() -> None:
+    """Give this process's Python threads their Python names in the kernel too (``comm``, 15
+    bytes), so that what --watch-from-outside and ``kernel_view`` see running is named (Python
+    leaves them all "python"). Threads Python did not start (Qt's pool: "Thread (pooled)") keep
+    their own names."""
+    for t in threading.enumerate():
+        if t.native_id is None or isinstance(t, threading._DummyThread) or t is threading.main_thread():
+            continue
+        try:
+            with open(f"/proc/self/task/{t.native_id}/comm", "w") as f:
+                f.write(t.name[:15])
+        except OSError:
+            pass  # the thread has just ended
+
+
 def _calibrate(rounds: int = 7) -> dict:
     """How fast this machine's CPU is right now, for comparing runs made on different days: a
     fixed pure-Python loop (one thread, nothing else of the benchmark running), its fastest and
@@ -620,7 +635,11 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
 
     def watchdog() -> None:
         me = threading.get_ident()
+        named_at = 0.0
         while not watch_stop.wait(0.005):
+            if time.monotonic() - named_at > 2:  # threads come and go (a recorder per call)
+                _name_native_threads()
+                named_at = time.monotonic()
             last = hb["last"]
             if not last:
                 continue
