@@ -68,7 +68,7 @@ def clinic_vocabulary(language: str) -> str | None:
     return " ".join(f.read_text(encoding="utf-8").split()) if f.is_file() else None
 
 
-# --- faster-whisper ------------------------------------------------------------------------
+# --- a guard both engines apply ----------------------------------------------------------
 
 SILENCE_PEAK = 1e-3  # below this a channel is digital silence (about -60 dBFS): not transcribed
 
@@ -101,6 +101,8 @@ class SilenceGuard:
     def invented(self, start: float, end: float, avg_logprob: float) -> bool:
         return avg_logprob < self.log_prob_threshold and self.silent_share(start, end) >= self.SILENT_SHARE
 
+
+# --- faster-whisper ------------------------------------------------------------------------
 
 class FasterWhisperEngine:
     name = "faster-whisper"
