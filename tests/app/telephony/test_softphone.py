@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import signal
 import stat
 import wave
@@ -23,6 +22,7 @@ from app.card import CardService
 from app.telephony.baresip import Softphone, SoftphoneConfig, SoftphoneError
 from app.telephony.calls import CallTracker
 from app.telephony.events import EventKind
+from app.transcription import textnorm
 from db.models import Call, MissedCall
 from db.session import make_engine, session_factory
 from tests import factories as f
@@ -80,7 +80,8 @@ class Clinic:
 
 
 def _plain(text: str) -> str:
-    return " ".join(re.findall(r"[a-z']+", text.lower()))
+    """*text*'s words, normalised as the transcript index does (lower case, no punctuation)."""
+    return " ".join(textnorm.normalise(w) for _, _, w in textnorm.words(text))
 
 
 def _rms(path: str) -> tuple[float, float]:
