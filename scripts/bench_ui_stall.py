@@ -190,6 +190,13 @@ def _calibrate(rounds: int = 7) -> dict:
     return {"python_loop_ms_min": round(walls[0], 1), "python_loop_ms_median": round(walls[len(walls) // 2], 1)}
 
 
+def _own_cpu_s() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
 def _end_worker(pid: int | None) -> bool:
     """SIGTERM to the window's detached worker if it still runs; True when one was sent."""
     if not pid or _proc_cpu(pid) is None:
@@ -278,6 +285,7 @@ def parent_main(a) -> int:
         sampler = _ThreadSampler(child.pid, tmp / "probe.txt") if a.watch_from_outside else None
         if sampler:
             sampler.start()
+        harness0 = (time.perf_counter(), _own_cpu_s())
         engine = make_engine(url)
         sessions = session_factory(engine)
         queue = JobQueue(sessions)
@@ -310,6 +318,8 @@ def parent_main(a) -> int:
                 worker_nice = _proc_nice(worker_pid) if _proc_nice(worker_pid) is not None else worker_nice
             time.sleep(5.0)
         child.wait()
+        harness1 = (time.perf_counter(), _own_cpu_s())
+        probe_cpu = sampler.probe_cpu_s() if sampler else None
         if sampler:
             sampler.stop()
         engine.dispose()
@@ -338,6 +348,11 @@ def parent_main(a) -> int:
             if cpu1 is not None:
                 out["transcription"]["worker_cpu_s"] = round(cpu1 - worker_cpu0, 1)
         out["cpus"] = os.cpu_count()
+        # what measuring costs: this process (FIFO feeders, queue top-up, the outside sampler) and the
+        # idle probe share the machine with the window, so their CPU is part of the load it meets
+        wall_h = harness1[0] - harness0[0]
+        out["harness_cpu_share"] = {"parent": round((harness1[1] - harness0[1]) / wall_h, 3),
+                                    "idle_probe": None if probe_cpu is None else round(probe_cpu / wall_h, 3)}
         if _end_worker(worker_pid):  # the machine as quiet as before
             time.sleep(1)
         out["cpu_calibration"] = {"before": calibration_before, "after": _calibrate()}
@@ -1078,6 +1093,11 @@ class _ThreadSampler:
         self._thread = threading.Thread(target=self._run, name="outside-sampler", daemon=True)
         self._probe: subprocess.Popen | None = None
         self._probe_gaps: list[tuple[float, float]] = []
+        self._fds: dict[str, tuple[int, int]] = {}  # thread id -> open stat and wchan files
+        self._tid_list: list[str] = []
+        self._tids_at = float("-inf")
+        self._stat_fd = os.open("/proc/stat", os.O_RDONLY)
+        self._steal_at, self._steal_ticks = float("-inf"), 0
 
     def start(self) -> None:
         self._probe = subprocess.Popen([sys.executable, "-c", self.PROBE, str(self.probe_file)])
@@ -1086,6 +1106,8 @@ class _ThreadSampler:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(2)
+        for tid in list(self._fds):
+            self._forget(tid)
         if self._probe is not None:
             self._probe.terminate()
             self._probe.wait(10)
@@ -1095,13 +1117,68 @@ class _ThreadSampler:
             except OSError:
                 pass
 
+    def probe_cpu_s(self) -> float | None:
+        """CPU seconds the idle probe has used (user + system), while it still runs."""
+        if self._probe is None:
+            return None
+        return _proc_cpu(self._probe.pid)
+
     def _state(self, tid: str) -> tuple[str, str, str]:
-        task = f"/proc/{self.pid}/task/{tid}"
-        return *_task_state(task), _proc_text(f"{task}/wchan")
+        """(name, state, wait channel) of one thread; ("", "?", "") once it has ended. The two
+        /proc files stay open and are read again with pread: opening them afresh each time made
+        this sampler use a quarter of a core whenever the UI thread was awake (0.76 ms a sample
+        at 25 threads), CPU the window then had to share (the sampler is not part of the desk)."""
+        fds = self._fds.get(tid)
+        if fds is None:
+            task = f"/proc/{self.pid}/task/{tid}"
+            try:
+                stat_fd = os.open(f"{task}/stat", os.O_RDONLY)
+            except OSError:
+                return "", "?", ""
+            try:
+                wchan_fd = os.open(f"{task}/wchan", os.O_RDONLY)
+            except OSError:
+                wchan_fd = -1
+            fds = self._fds[tid] = (stat_fd, wchan_fd)
+        try:
+            stat = os.pread(fds[0], 1024, 0).decode("utf-8", "replace")
+        except OSError:  # the thread ended
+            stat = ""
+        head, _, rest = stat.rpartition(")")
+        if not rest:
+            self._forget(tid)
+            return "", "?", ""
+        state = rest.split(None, 1)[0]
+        wchan = ""
+        if state == "S" and fds[1] >= 0:  # what a sleeping thread waits on (a running one has none)
+            try:
+                wchan = os.pread(fds[1], 256, 0).decode("utf-8", "replace")
+            except OSError:
+                pass
+        return head.partition("(")[2], state, wchan
+
+    def _forget(self, tid: str) -> None:
+        for fd in self._fds.pop(tid, ()):
+            if fd >= 0:
+                os.close(fd)
+
+    def _tids(self, now: float) -> list[str]:
+        """The window's threads, listed again at most every 50 ms (a new recorder thread is seen
+        that much later at worst)."""
+        if now - self._tids_at > 0.05:
+            try:
+                self._tid_list = os.listdir(f"/proc/{self.pid}/task")
+            except OSError:
+                self._tid_list = []
+            self._tids_at = now
+            for gone in set(self._fds) - set(self._tid_list):
+                self._forget(gone)
+        return self._tid_list
 
     def _run(self) -> None:
         ui = str(self.pid)
-        while not self._stop.wait(self.period_s):
+        while not self._stop.is_set():
+            time.sleep(self.period_s)
             t = time.perf_counter()
             _, state, wchan = self._state(ui)
             if state == "?":
@@ -1109,9 +1186,8 @@ class _ThreadSampler:
             others = None
             if not (state == "S" and wchan in self.IDLE):
                 others = []
-                try:
-                    tids = os.listdir(f"/proc/{self.pid}/task")
-                except OSError:
+                tids = self._tids(t)
+                if not tids:
                     return
                 for tid in tids:
                     if tid == ui:
@@ -1124,12 +1200,17 @@ class _ThreadSampler:
                             stack = _proc_text(f"/proc/{self.pid}/task/{tid}/stack").split()
                             entry += ":" + "<".join(x.split("+")[0] for x in stack[1::2][:5])
                         others.append(entry)
-            self.log.append((t, state, wchan, others, self._steal()))
+            self.log.append((t, state, wchan, others, self._steal(t)))
 
-    def _steal(self) -> int:
-        """Time the hypervisor gave this machine's CPUs to others (/proc/stat, clock ticks)."""
-        line = _proc_text("/proc/stat").partition("\n")[0].split()
-        return int(line[8]) if len(line) > 8 else 0
+    def _steal(self, now: float) -> int:
+        """Time the hypervisor gave this machine's CPUs to others (/proc/stat, clock ticks), read
+        at most every 50 ms (the kernel writes the whole file, interrupt counts and all, for
+        any read of it)."""
+        if now - self._steal_at > 0.05:
+            line = os.pread(self._stat_fd, 4096, 0).decode("ascii", "replace").partition("\n")[0].split()
+            self._steal_ticks = int(line[8]) if len(line) > 8 else 0
+            self._steal_at = now
+        return self._steal_ticks
 
     def during(self, g0: float, g1: float) -> dict:
         """The UI thread's states in a gap (2 ms samples) and the other threads seen running (R),
