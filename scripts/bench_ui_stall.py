@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_ui_stall.py [--seconds 180] [--patients 2000] [--interval-ms 5]
                                                [--worker process|thread] [--capture auto|alsa|writer]
                                                [--worker-nice N] [--worker-setting KEY=VALUE]
-                                               [--runner-nice N] [--watch-from-outside]
+                                               [--runner-nice N] [--recorder-nice N] [--watch-from-outside]
                                                [--library-calls N] [--keep]
 
 The real main window (offscreen, every ``WINDOW_MODULES`` area, the real ``TaskRunner``) on a
@@ -254,6 +254,8 @@ def parent_main(a) -> int:
             cmd += ["--runner-nice", str(a.runner_nice)]
         if a.runner_threads is not None:
             cmd += ["--runner-threads", str(a.runner_threads)]
+        if a.recorder_nice is not None:
+            cmd += ["--recorder-nice", str(a.recorder_nice)]
         asr_overlay = _asr_overlay(a)
         if asr_overlay:  # the worker's own settings, read from its per-user settings file
             overlay = config / "CareCall" / "user-settings.toml"
@@ -577,6 +579,10 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
 
     hub = next(w.pages.widget(i) for i in range(w.pages.count()) if isinstance(w.pages.widget(i), ReviewHub))
     controller = ctx.call_recording
+    if a.recorder_nice is not None:  # an A/B of the recorder threads' priority (Recorder(thread_nice=))
+        from app.priority import nice_above
+
+        controller.recorder._thread_nice = nice_above(os.getpid(), a.recorder_nice)
     rec_states: list = []
     controller.subscribe(rec_states.append)
 
@@ -1023,6 +1029,7 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         "areas_installed": len(installed), "library_calls": a.library_calls,
         "runner_thread_nice": getattr(runner, "_thread_nice", None),
         "runner_threads": runner._pool.maxThreadCount(),
+        "recorder_thread_nice": controller.recorder._thread_nice,
         "capture": capture,
         "worker": ("detached `carecall worker` process started by the window (asr.background_worker), bundled model"
                    if a.worker == "process" else "Worker in a thread of the window process, bundled model"),
@@ -1266,6 +1273,8 @@ def main(argv: list[str] | None = None) -> int:
                          "(explains stalls in which the window's own watchdog cannot run; costs some CPU)")
     ap.add_argument("--runner-nice", type=int, default=None,
                     help="the task runner's threads at the UI thread's nice + N (default: ui.tasks.THREAD_NICE)")
+    ap.add_argument("--recorder-nice", type=int, default=None,
+                    help="the recorder's threads at the main thread's nice + N (default: capture.THREAD_NICE; 0 = unchanged)")
     ap.add_argument("--runner-threads", type=int, default=None,
                     help="the task runner's thread count (default: ui.tasks.TaskRunner's)")
     ap.add_argument("--library-calls", type=int, default=1500,

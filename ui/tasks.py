@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
-import sys
 import threading
 from typing import Any, Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
+
+from app.priority import nice_above_this_thread, set_this_thread_nice
 
 log = logging.getLogger("carecall.ui.tasks")
 
@@ -102,12 +102,7 @@ class TaskRunner(QObject):
                  default_on_error: OnError | None = None, thread_nice: int = THREAD_NICE):
         super().__init__(parent)
         # the pool threads' nice value: the creating (UI) thread's + thread_nice; None = unchanged
-        self._thread_nice: int | None = None
-        if thread_nice > 0 and sys.platform.startswith("linux"):
-            try:
-                self._thread_nice = min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + thread_nice)
-            except OSError:
-                pass
+        self._thread_nice = nice_above_this_thread(thread_nice)
         self._lowered: set[int] = set()  # native ids of the pool threads already set
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
@@ -124,10 +119,7 @@ class TaskRunner(QObject):
         if tid in self._lowered:
             return
         self._lowered.add(tid)
-        try:
-            os.setpriority(os.PRIO_PROCESS, tid, self._thread_nice)
-        except OSError:
-            log.debug("cannot lower task thread %s", tid, exc_info=True)
+        set_this_thread_nice(self._thread_nice)
 
     @property
     def pending(self) -> int:

@@ -11,20 +11,34 @@ Blocks of 1024 frames (128 ms at 8 kHz, ``[audio] blocksize``) and an input late
 leave the recorder unscheduled for about half a second without losing audio; the writer drains
 everything queued at each wake-up and encodes it in one piece per channel
 (docs/recording.md, "Capture benchmark").
+
+Those same buffers let the recorder's threads (the writer and PortAudio's callback threads) run
+below the window's UI thread (:data:`THREAD_NICE`, Linux): they need about 2 % of a core, but in
+short turns that, on the core the transcription worker leaves the window, made the UI thread
+wait for a CPU (docs/ui.md, round 10).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 from dataclasses import dataclass
 
 import numpy as np
 
+from app.priority import nice_above, set_this_thread_nice
+
 log = logging.getLogger("carecall.recording.capture")
 
 _STOP = object()
+
+#: how far below the process's main (UI) thread the writer and PortAudio's callback threads run
+#: (nice values, Linux; elsewhere unchanged). They only ever wait behind the window's own threads
+#: (nice values rank threads inside the window's autogroup); the 0.5 s input buffer and the
+#: unbounded queue to the writer cover the turns they wait. Above the task runner's + 15.
+THREAD_NICE = 10
 
 
 class RecorderError(Exception):
@@ -92,7 +106,7 @@ class Recorder:
 
     def __init__(self, store, admin_device: str | int | None, caller_device: str | int | None = None,
                  samplerate: int = 8000, blocksize: int = 1024, latency: float | str = 0.5,
-                 max_skew_s: float | None = None) -> None:
+                 max_skew_s: float | None = None, thread_nice: int = THREAD_NICE) -> None:
         self.store = store
         self.admin_device = admin_device if admin_device not in ("",) else None
         self.caller_device = caller_device if caller_device not in ("",) else None
@@ -116,6 +130,11 @@ class Recorder:
         self._reset_counters()
         self.error = ""
         self.recording_id: int | None = None
+        self._thread_nice = nice_above(os.getpid(), thread_nice)
+        #: native ids of this recording's threads (writer, PortAudio callbacks) set to the lower
+        #: priority; and of those tried (once each)
+        self.lowered_threads: set[int] = set()
+        self._tried: set[int] = set()
 
     def _reset_counters(self) -> None:
         # Each element is written by one thread only (a PortAudio callback or the writer).
@@ -144,6 +163,7 @@ class Recorder:
         self.overflows = 0
         self._stopping = False
         self._reset_counters()
+        self.lowered_threads, self._tried = set(), set()
         self._queue = queue.Queue()
         self._streams = []
         try:
@@ -175,6 +195,8 @@ class Recorder:
         sides = (0, 1) if which is None else (which,)
 
         def callback(indata, frames, time_info, status):  # PortAudio thread: copy and go
+            if self._thread_nice is not None and threading.get_native_id() not in self._tried:
+                self._lower_this_thread()
             if status.input_overflow:
                 self.overflows += 1
                 for i in sides:
@@ -261,9 +283,15 @@ class Recorder:
                 return items[:k], True
         return items, False
 
+    def _lower_this_thread(self) -> None:
+        self._tried.add(threading.get_native_id())
+        if set_this_thread_nice(self._thread_nice):
+            self.lowered_threads.add(threading.get_native_id())
+
     def _run(self) -> None:
         import time
 
+        self._lower_this_thread()
         w = self._writer
         pend = [np.zeros(0, np.int16), np.zeros(0, np.int16)]
         last_seen = [time.monotonic(), time.monotonic()]

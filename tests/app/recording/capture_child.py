@@ -9,7 +9,8 @@ scripts/bench_capture.py). Only then does it import sounddevice and record with
 
 The Recorder runs with the shipped ``[audio]`` blocksize and latency. Prints ``started <id>
 <input latencies>``, then ``at <s encoded> flushed <s fsynced>`` as they grow, then ``done <id>``
-with the feeder's and the Recorder's frame counts.
+with the feeder's and the Recorder's frame counts; before it, ``priorities`` with the nice values
+of the main thread and of the threads the Recorder lowered.
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ def main() -> None:
             print(f"at {now[0]:.3f} flushed {now[1]:.3f}", flush=True)
             last = now
         time.sleep(0.01)
+    # the recorder's threads below the main thread: each lowered thread's nice value, while alive
+    lowered = ",".join(f"{tid}:{os.getpriority(os.PRIO_PROCESS, tid)}" for tid in sorted(rec.lowered_threads))
+    print(f"priorities main={os.getpriority(os.PRIO_PROCESS, os.getpid())} writer={rec._thread.native_id} "
+          f"lowered={lowered}", flush=True)
     rec.stop()
     feeder.stop()
     st = rec.stats()

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.recording import capture
 from app.recording.capture import Recorder, RecorderError, list_input_devices
 from app.recording.store import RecordingStore
 from db.models import Call, Recording
@@ -68,6 +69,14 @@ def test_two_file_backed_alsa_devices_become_admin_and_caller_channels(sqlite_ur
     written = int(out.split("written=")[1].split()[0])
     assert all(0 < c <= f for c, f in zip(captured, fed)), (fed, captured)
     assert written == max(captured), (captured, written)
+    # the writer and both inputs' PortAudio callback threads run below the main thread, which is left alone
+    pri = out.split("priorities ")[1].split("\n")[0]
+    main_nice = int(pri.split("main=")[1].split()[0])
+    writer = int(pri.split("writer=")[1].split()[0])
+    lowered = dict(tuple(map(int, x.split(":"))) for x in pri.split("lowered=")[1].split(",") if x)
+    assert main_nice == os.getpriority(os.PRIO_PROCESS, 0)  # the child's main thread as it was born
+    assert writer in lowered and len(lowered) == 3, pri
+    assert set(lowered.values()) == {min(19, main_nice + capture.THREAD_NICE)}, pri
     store = RecordingStore(sessions, tmp_path / "rec", KeyManager(key_name))
     audio, sr = store.load_audio(rid)
     assert sr == 8000 and audio.shape[0] == 2
@@ -220,8 +229,6 @@ def test_recorder_opens_streams_with_the_audio_settings_block_size_and_latency(s
 
 
 def test_writer_takes_everything_queued_at_once(store):
-    from app.recording import capture
-
     rec = Recorder(store, "adm", "cal")
     blocks = [(i % 2, np.full((1024, 1), i, np.int16)) for i in range(7)]
     for b in blocks:

@@ -1,0 +1,47 @@
+"""Threads that can wait run below the thread a person is waiting on.
+
+On Linux every thread has a nice value of its own, so a background thread of the window (the task
+runner's pool, the recorder's writer and its PortAudio callbacks) can be ranked below the UI
+thread. Nice values rank threads only inside their autogroup (their session), so this does not
+hand their share to other programs: it only decides which of the window's own threads gets a
+core first when they want it at the same moment. Elsewhere threads share their process's
+priority and these functions change nothing. (A whole process: ``app.transcription.service.
+lower_priority``.)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+
+log = logging.getLogger("carecall.priority")
+
+
+def nice_above(tid: int, by: int) -> int | None:
+    """The nice value *by* above thread *tid*'s (capped at 19), to pass to :func:`set_thread_nice`;
+    None when *by* <= 0, where threads have no nice value of their own, or it cannot be read."""
+    if by <= 0 or not sys.platform.startswith("linux"):
+        return None
+    try:
+        return min(19, os.getpriority(os.PRIO_PROCESS, tid) + by)
+    except OSError:
+        return None
+
+
+def nice_above_this_thread(by: int) -> int | None:
+    return nice_above(threading.get_native_id(), by)
+
+
+def set_this_thread_nice(nice: int | None) -> bool:
+    """Give the calling thread nice value *nice* (None: leave it). False if the system refused
+    (raising a thread's priority again needs a privilege); the thread then keeps its own."""
+    if nice is None:
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+    except OSError:
+        log.debug("cannot set thread %s to nice %s", threading.get_native_id(), nice, exc_info=True)
+        return False
+    return True
