@@ -1086,6 +1086,9 @@ class _ThreadSampler:
     in the kernel, the whole process held up) is then still explained."""
 
     IDLE = {"do_sys_poll", "do_poll.constprop.0", "do_epoll_wait", "poll_schedule_timeout", "0"}
+    # another thread asleep in one of these is not listed: a futex (a lock, a condition; the GIL
+    # too) or a timer. Kernel 6.18 calls the futex wait futex_do_wait, older ones futex_wait_queue(_me)
+    QUIET = {*IDLE, "futex_wait_queue", "futex_wait_queue_me", "futex_do_wait", "do_nanosleep", "hrtimer_nanosleep"}
 
     # an independent process with nothing else to do: sleeps 2 ms in a loop and writes down each
     # wake-up more than 20 ms late (CLOCK_MONOTONIC, as time.perf_counter here and in the window)
@@ -1200,8 +1203,7 @@ class _ThreadSampler:
                     if tid == ui:
                         continue
                     name, st, wc = self._state(tid)
-                    if st in ("R", "D") or (st == "S" and wc not in ("futex_wait_queue", "futex_wait_queue_me",
-                                                                       *self.IDLE, "do_nanosleep", "hrtimer_nanosleep")):
+                    if st in ("R", "D") or (st == "S" and wc not in self.QUIET):
                         entry = f"{name}:{st}:{wc}"
                         if st == "D":
                             stack = _proc_text(f"/proc/{self.pid}/task/{tid}/stack").split()
@@ -1274,7 +1276,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runner-nice", type=int, default=None,
                     help="the task runner's threads at the UI thread's nice + N (default: ui.tasks.THREAD_NICE)")
     ap.add_argument("--recorder-nice", type=int, default=None,
-                    help="the recorder's threads at the main thread's nice + N (default: capture.THREAD_NICE; 0 = unchanged)")
+                    help="the recorder's threads at the main thread's nice + N "
+                         "(default: capture.THREAD_NICE; 0 = unchanged)")
     ap.add_argument("--runner-threads", type=int, default=None,
                     help="the task runner's thread count (default: ui.tasks.TaskRunner's)")
     ap.add_argument("--library-calls", type=int, default=1500,

@@ -19,7 +19,8 @@ the UI thread gets a CPU before the window's own decoding and queries (scripts/b
 Nice values rank threads inside the window's own scheduler autogroup only: the pool still gets
 its share against other programs and the transcription worker (its own autogroup, niced).
 Never start work that must keep real time (the recorder, a telephony source) from a task: threads
-made there inherit the lower priority.
+made there inherit the lower priority, and a thread cannot raise its own again without privilege
+(the recorder's threads set theirs to the main thread's + 10, ``app.recording.capture``).
 
 Tests swap in :class:`SyncRunner`, which has the same API and calls everything at once.
 """
