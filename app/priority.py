@@ -20,7 +20,7 @@ log = logging.getLogger("carecall.priority")
 
 
 def nice_above(tid: int, by: int) -> int | None:
-    """The nice value *by* above thread *tid*'s (capped at 19), to pass to :func:`set_thread_nice`;
+    """The nice value *by* above thread *tid*'s (capped at 19), to pass to :func:`set_this_thread_nice`;
     None when *by* <= 0, where threads have no nice value of their own, or it cannot be read."""
     if by <= 0 or not sys.platform.startswith("linux"):
         return None
