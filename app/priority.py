@@ -20,7 +20,7 @@ log = logging.getLogger("carecall.priority")
 
 
 def nice_above(tid: int, by: int) -> int | None:
-    """The nice value *by* above thread *tid*'s (capped at 19), to pass to :func:`set_this_thread_nice`;
+    """The nice value *by* above thread *tid*'s (capped at 19), for :class:`ThreadLowering`;
     None when *by* <= 0, where threads have no nice value of their own, or it cannot be read."""
     if by <= 0 or not sys.platform.startswith("linux"):
         return None
@@ -28,10 +28,6 @@ def nice_above(tid: int, by: int) -> int | None:
         return min(19, os.getpriority(os.PRIO_PROCESS, tid) + by)
     except OSError:
         return None
-
-
-def nice_above_this_thread(by: int) -> int | None:
-    return nice_above(threading.get_native_id(), by)
 
 
 def set_this_thread_nice(nice: int | None) -> bool:
@@ -45,3 +41,21 @@ def set_this_thread_nice(nice: int | None) -> bool:
         log.debug("cannot set thread %s to nice %s", threading.get_native_id(), nice, exc_info=True)
         return False
     return True
+
+
+class ThreadLowering:
+    """Sets each thread that calls :meth:`apply` to nice value *nice* (None: leaves them), once per
+    thread: a pool or callback thread calls it at each turn, and only its first call does work."""
+
+    def __init__(self, nice: int | None) -> None:
+        self.nice = nice
+        self.tried: set[int] = set()  # native ids of the threads that called apply
+        self.lowered: set[int] = set()  # ... and of those the system let change
+
+    def apply(self) -> None:
+        tid = threading.get_native_id()
+        if self.nice is None or tid in self.tried:
+            return
+        self.tried.add(tid)
+        if set_this_thread_nice(self.nice):
+            self.lowered.add(tid)

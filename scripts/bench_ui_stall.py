@@ -153,10 +153,15 @@ def _proc_text(path: str) -> str:
         return ""
 
 
+def _name_state(stat: str) -> tuple[str, str]:
+    """A thread's name and scheduler state (R, S, D...; "?" when gone) from its /proc stat text."""
+    head, _, rest = stat.rpartition(")")
+    return head.partition("(")[2], (rest.split(None, 1)[0] if rest.strip() else "?")
+
+
 def _task_state(task_dir: str) -> tuple[str, str]:
-    """A thread's name and scheduler state (R, S, D...; "?" when gone) from its /proc task dir."""
-    head, _, rest = _proc_text(f"{task_dir}/stat").rpartition(")")
-    return head.partition("(")[2], (rest.split()[0] if rest else "?")
+    """:func:`_name_state` of the thread of a /proc task dir."""
+    return _name_state(_proc_text(f"{task_dir}/stat"))
 
 
 def _name_native_threads() -> None:
@@ -417,7 +422,6 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
     import gc
     import logging
     import re
-    import resource
     from array import array
     from datetime import datetime, timedelta, timezone
 
@@ -580,9 +584,9 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
     hub = next(w.pages.widget(i) for i in range(w.pages.count()) if isinstance(w.pages.widget(i), ReviewHub))
     controller = ctx.call_recording
     if a.recorder_nice is not None:  # an A/B of the recorder threads' priority (Recorder(thread_nice=))
-        from app.priority import nice_above
+        from app.priority import ThreadLowering, nice_above
 
-        controller.recorder._thread_nice = nice_above(os.getpid(), a.recorder_nice)
+        controller.recorder._lowering = ThreadLowering(nice_above(os.getpid(), a.recorder_nice))
     rec_states: list = []
     controller.subscribe(rec_states.append)
 
@@ -898,7 +902,7 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
 
     def begin() -> None:
         started["t"] = time.perf_counter()
-        started["rusage"] = resource.getrusage(resource.RUSAGE_SELF)
+        started["cpu_s"] = _own_cpu_s()
         started["load"] = os.getloadavg()
         started["wall"] = datetime.now(timezone.utc)
         started["worker_cpu"] = _proc_cpu(workers[0].pid) if workers else None
@@ -917,7 +921,7 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         watch_stop.set()
         gc.callbacks.remove(on_gc)
         started["end"] = time.perf_counter()
-        started["rusage_end"] = resource.getrusage(resource.RUSAGE_SELF)
+        started["cpu_s_end"] = _own_cpu_s()
         started["worker_cpu_end"] = _proc_cpu(workers[0].pid) if workers else None
         started["load_end"] = os.getloadavg()
         app.quit()
@@ -1015,9 +1019,8 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         recs = s.execute(select(func.count(), func.coalesce(func.sum(Recording.duration_s), 0.0))
                          .where(Recording.call_id.in_(tel["call_ids"] or [-1]),
                                 Recording.status == "complete")).one()
-    ru0, ru1 = started["rusage"], started["rusage_end"]
     wall = t_end - t_begin
-    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    cpu = started["cpu_s_end"] - started["cpu_s"]
     wc0, wc1 = started.get("worker_cpu"), started.get("worker_cpu_end")
     capture = ("real Recorder via CallRecordingController: PortAudio on two ALSA file-plugin devices fed from FIFOs "
                "at real-time pace" if tel["mode"] == "alsa" else
@@ -1027,9 +1030,9 @@ def child_main(a) -> int:  # noqa: C901 - one benchmark, read top to bottom
         "seconds": round(wall, 1), "patients": a.patients, "backend": ctx.engine.dialect.name,
         "heartbeat_interval_ms": a.interval_ms, "ticks": len(tk),
         "areas_installed": len(installed), "library_calls": a.library_calls,
-        "runner_thread_nice": getattr(runner, "_thread_nice", None),
+        "runner_thread_nice": runner._lowering.nice,
         "runner_threads": runner._pool.maxThreadCount(),
-        "recorder_thread_nice": controller.recorder._thread_nice,
+        "recorder_thread_nice": controller.recorder._lowering.nice,
         "capture": capture,
         "worker": ("detached `carecall worker` process started by the window (asr.background_worker), bundled model"
                    if a.worker == "process" else "Worker in a thread of the window process, bundled model"),
@@ -1154,18 +1157,17 @@ class _ThreadSampler:
             stat = os.pread(fds[0], 1024, 0).decode("utf-8", "replace")
         except OSError:  # the thread ended
             stat = ""
-        head, _, rest = stat.rpartition(")")
-        if not rest:
+        name, state = _name_state(stat)
+        if state == "?":
             self._forget(tid)
             return "", "?", ""
-        state = rest.split(None, 1)[0]
         wchan = ""
         if state == "S" and fds[1] >= 0:  # what a sleeping thread waits on (a running one has none)
             try:
                 wchan = os.pread(fds[1], 256, 0).decode("utf-8", "replace")
             except OSError:
                 pass
-        return head.partition("(")[2], state, wchan
+        return name, state, wchan
 
     def _forget(self, tid: str) -> None:
         for fd in self._fds.pop(tid, ()):

@@ -35,7 +35,7 @@ from typing import Any, Callable
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
 
-from app.priority import nice_above_this_thread, set_this_thread_nice
+from app.priority import ThreadLowering, nice_above
 
 log = logging.getLogger("carecall.ui.tasks")
 
@@ -83,7 +83,7 @@ class _Task(QRunnable):
         self._fn = fn
 
     def run(self) -> None:  # worker thread
-        self._runner._lower_this_thread()
+        self._runner._lowering.apply()
         try:
             result = self._fn()
         except BaseException as e:  # noqa: BLE001 - handed to the UI thread
@@ -103,8 +103,7 @@ class TaskRunner(QObject):
                  default_on_error: OnError | None = None, thread_nice: int = THREAD_NICE):
         super().__init__(parent)
         # the pool threads' nice value: the creating (UI) thread's + thread_nice; None = unchanged
-        self._thread_nice = nice_above_this_thread(thread_nice)
-        self._lowered: set[int] = set()  # native ids of the pool threads already set
+        self._lowering = ThreadLowering(nice_above(threading.get_native_id(), thread_nice))
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._ids = itertools.count(1)
@@ -112,15 +111,6 @@ class TaskRunner(QObject):
         self._pending: dict[int, tuple[OnDone | None, OnError | None, object]] = {}
         self.default_on_error: OnError = default_on_error or _log_error
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
-
-    def _lower_this_thread(self) -> None:  # worker thread
-        if self._thread_nice is None:
-            return
-        tid = threading.get_native_id()
-        if tid in self._lowered:
-            return
-        self._lowered.add(tid)
-        set_this_thread_nice(self._thread_nice)
 
     @property
     def pending(self) -> int:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.priority import nice_above, set_this_thread_nice
+from app.priority import ThreadLowering, nice_above
 
 log = logging.getLogger("carecall.recording.capture")
 
@@ -130,11 +130,8 @@ class Recorder:
         self._reset_counters()
         self.error = ""
         self.recording_id: int | None = None
-        self._thread_nice = nice_above(os.getpid(), thread_nice)
-        #: native ids of this recording's threads (writer, PortAudio callbacks) set to the lower
-        #: priority; and of those tried (once each)
-        self.lowered_threads: set[int] = set()
-        self._tried: set[int] = set()
+        # this recording's threads (writer, PortAudio callbacks), each lowered as it first runs
+        self._lowering = ThreadLowering(nice_above(os.getpid(), thread_nice))
 
     def _reset_counters(self) -> None:
         # Each element is written by one thread only (a PortAudio callback or the writer).
@@ -143,6 +140,11 @@ class Recorder:
         self._written = 0
         self._silence = [0, 0]
         self._padded = [0, 0]
+
+    @property
+    def lowered_threads(self) -> set[int]:
+        """Native ids of this recording's threads set to the lower priority (Linux)."""
+        return self._lowering.lowered
 
     def stats(self) -> RecorderStats:
         """Counters of the current (or last) recording; safe from any thread."""
@@ -163,7 +165,7 @@ class Recorder:
         self.overflows = 0
         self._stopping = False
         self._reset_counters()
-        self.lowered_threads, self._tried = set(), set()
+        self._lowering = ThreadLowering(self._lowering.nice)
         self._queue = queue.Queue()
         self._streams = []
         try:
@@ -193,10 +195,10 @@ class Recorder:
 
     def _open(self, sd, device, channels: int, which: int | None, what: str):
         sides = (0, 1) if which is None else (which,)
+        lowering = self._lowering
 
         def callback(indata, frames, time_info, status):  # PortAudio thread: copy and go
-            if self._thread_nice is not None and threading.get_native_id() not in self._tried:
-                self._lower_this_thread()
+            lowering.apply()
             if status.input_overflow:
                 self.overflows += 1
                 for i in sides:
@@ -283,15 +285,10 @@ class Recorder:
                 return items[:k], True
         return items, False
 
-    def _lower_this_thread(self) -> None:
-        self._tried.add(threading.get_native_id())
-        if set_this_thread_nice(self._thread_nice):
-            self.lowered_threads.add(threading.get_native_id())
-
     def _run(self) -> None:
         import time
 
-        self._lower_this_thread()
+        self._lowering.apply()
         w = self._writer
         pend = [np.zeros(0, np.int16), np.zeros(0, np.int16)]
         last_seen = [time.monotonic(), time.monotonic()]
